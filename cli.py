@@ -1,0 +1,169 @@
+"""`jtbd`: the command line. Parses arguments, calls the pipeline, prints; holds no logic."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pipeline.errors import JtbdError
+
+EPILOG = """\
+LLM (optional): set JTBD_LLM_BASE_URL (or OPENAI_BASE_URL), JTBD_LLM_API_KEY (or OPENAI_API_KEY)
+and JTBD_LLM_MODEL, or put an [llm] table in FOLDER/jtbd.toml. Without them everything runs
+offline with spaCy rules. Results go to FOLDER/jtbd-results/ (see README).
+"""
+
+
+def _settings(args: argparse.Namespace, folder: Path | None):
+    from pipeline.settings import load_settings
+
+    overrides = {
+        "whisper_model": getattr(args, "whisper_model", None),
+        "extractor": getattr(args, "extractor", None),
+        "num_speakers": getattr(args, "speakers", None),
+        "progress": False if getattr(args, "no_progress", False) else None,
+    }
+    settings = load_settings(folder, **overrides)
+    for spec in getattr(args, "role", None) or []:
+        interview_id, speaker, role = _parse_role(spec)
+        settings.roles.setdefault(interview_id, {})[speaker] = role
+    return settings
+
+
+def _parse_role(spec: str) -> tuple[str, str, str]:
+    try:
+        interview_id, rest = spec.split(":", 1)
+        speaker, role = rest.rsplit("=", 1)
+    except ValueError:
+        raise JtbdError(f"--role expects INTERVIEW:SPEAKER=ROLE, got '{spec}'") from None
+    if role not in ("interviewer", "participant"):
+        raise JtbdError(f"--role: role must be 'interviewer' or 'participant', got '{role}'")
+    return interview_id, speaker, role
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from pipeline.run import STAGES, run
+    from pipeline.ui import say
+
+    folder = Path(args.folder)
+    stages = tuple(s for s in STAGES if s not in (args.skip or []))
+    result = run(folder, _settings(args, folder), stages)
+    done = sum(len(v) for k, v in result.done.items() if k in ("transcribe", "extract"))
+    say(f"{len(result.interviews)} interviews, {len(result.failures)} failed; "
+        f"{'nothing to redo' if not done else 'results updated'} in {folder / 'jtbd-results'}")
+    for path in result.outputs:
+        say(f"  {path}")
+    return 0 if result.ok else 1
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from pipeline.evaluate import evaluate, render_table
+
+    folder = Path(args.folder)
+    report = evaluate(folder, _settings(args, folder))
+    print(render_table(report))
+    return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from pipeline.review.server import serve
+
+    folder = Path(args.folder)
+    serve(folder, _settings(args, folder), port=args.port, open_browser=not args.no_browser)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from pipeline.report import write_report
+    from pipeline.workspace import Workspace
+
+    folder = Path(args.folder)
+    settings = _settings(args, folder)
+    path = write_report(Workspace(folder), settings, include_all=args.all)
+    print(path)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pipeline.export import export
+    from pipeline.workspace import Workspace
+
+    folder = Path(args.folder)
+    paths = export(Workspace(folder), _settings(args, folder), formats=args.format, dest=args.out, include_all=args.all)
+    for path in paths:
+        print(path)
+    return 0
+
+
+def cmd_coach(args: argparse.Namespace) -> int:
+    from pipeline.coach.cli import coach_file
+
+    print(coach_file(Path(args.file), _settings(args, Path(args.file).parent), as_json=args.json))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jtbd",
+        description="Jobs-to-be-Done interview analyser: recordings and transcripts in, forces, job stories and key results out.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("run", help="transcribe, extract, coach, synthesize and report a folder of interviews",
+                       description="Run every stage over FOLDER. Incremental: unchanged interviews are not redone.",
+                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("folder", help="folder of recordings (wav mp3 m4a mp4 ogg flac webm) and transcripts (txt md vtt srt docx json)")
+    p.add_argument("--whisper-model", help="whisper model name (default tiny.en, bundled) or a local CTranslate2 model folder")
+    p.add_argument("--speakers", type=int, help="number of speakers in the recordings (default: estimated)")
+    p.add_argument("--extractor", choices=["auto", "rules", "llm", "hybrid"], help="auto (default): hybrid when an LLM is configured, else rules")
+    p.add_argument("--role", action="append", metavar="ID:SPEAKER=ROLE", help="override a speaker's role, e.g. 02-meal-kit:Sam=interviewer (repeatable)")
+    p.add_argument("--skip", action="append", choices=["coach", "synthesize", "report"], help="leave a stage out (repeatable)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("eval", help="score extraction against the gold labels in FOLDER/gold/ (precision, recall, F1)")
+    p.add_argument("folder", nargs="?", default="samples", help="folder with interviews and gold/ labels (default: samples)")
+    p.add_argument("--extractor", choices=["auto", "rules", "llm", "hybrid"], help="which extractor to score (default: auto)")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("review", help="open the local review page to accept, reject and edit extracted forces")
+    p.add_argument("folder", help="a folder that `jtbd run` has processed")
+    p.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    p.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    p.set_defaults(func=cmd_review)
+
+    p = sub.add_parser("report", help="write the self-contained HTML report (opens offline from disk)")
+    p.add_argument("folder", help="a folder that `jtbd run` has processed")
+    p.add_argument("--all", action="store_true", help="include items not reviewed yet (default: only accepted items per interview)")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("export", help="export Markdown, CSV (Miro/FigJam sticky notes), JSON and printable job-story cards")
+    p.add_argument("folder", help="a folder that `jtbd run` has processed")
+    p.add_argument("--format", action="append", choices=["md", "csv", "json", "cards"], help="formats (default: all; repeatable)")
+    p.add_argument("--out", type=Path, help="destination folder (default: FOLDER/jtbd-results/exports)")
+    p.add_argument("--all", action="store_true", help="include items not reviewed yet")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("coach", help="how well was the interview run: leading/hypothetical questions, coverage gaps, talk ratio")
+    p.add_argument("file", help="an interview transcript or recording")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=cmd_coach)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except JtbdError as exc:
+        print(f"jtbd: {exc.line()}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("jtbd: interrupted; finished results are kept, run again to resume", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

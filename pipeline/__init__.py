@@ -1,0 +1,1 @@
+"""The JTBD interview analyser: ingest → transcript → extraction → review → synthesis → export."""

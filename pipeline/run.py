@@ -1,0 +1,180 @@
+"""`jtbd run`: every stage, in order, over a folder; incremental, resumable and failure-tolerant.
+
+Each per-interview stage is a pure function of its input file and settings. A stage is skipped
+when the manifest holds the same key for it (input hash + settings + rule/prompt versions).
+One bad interview never stops the others: its error becomes one line, details go to run.log.
+"""
+from __future__ import annotations
+
+import hashlib
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from schemas import CoachReport, Extraction, Interview, Review, Transcript
+
+from . import ingest
+from .errors import JtbdError
+from .settings import Settings
+from .ui import Progress
+from .workspace import Workspace, read_model, write_model, write_text_atomic
+
+STAGES = ("transcribe", "extract", "coach", "synthesize", "report")
+
+
+@dataclass
+class RunResult:
+    interviews: list[Interview] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    done: dict[str, list[str]] = field(default_factory=dict)  # stage -> interview ids processed (not skipped)
+    skipped: dict[str, list[str]] = field(default_factory=dict)
+    outputs: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def _hash_text(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:20]
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:20]
+
+
+class Runner:
+    def __init__(self, folder: Path, settings: Settings, ws: Workspace | None = None, progress: Progress | None = None):
+        self.ws = ws or Workspace(folder)
+        self.settings = settings
+        self.result = RunResult()
+        self.progress = progress or Progress(enabled=settings.progress)
+
+    # bookkeeping -------------------------------------------------------------
+    def _fail(self, where: str, exc: BaseException) -> None:
+        if isinstance(exc, JtbdError):
+            line = exc.line() if exc.path else f"{where}: {exc.reason}"
+        else:
+            line = f"{where}: unexpected error ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}); details in {self.ws.log_path}"
+        self.ws.log(f"FAILED {line}\n{''.join(traceback.format_exception(exc))}")
+        self.result.failures.append(line)
+        self.progress.error(line)
+
+    def _stage(self, stage: str, interview_id: str, key: str, output: Path, make: Callable[[], None]) -> bool:
+        """Run `make` unless the output is fresh for `key`. Returns False when it failed."""
+        if self.ws.is_fresh(interview_id, stage, key, output):
+            self.result.skipped.setdefault(stage, []).append(interview_id)
+            return True
+        make()
+        self.ws.mark_done(interview_id, stage, key)
+        self.result.done.setdefault(stage, []).append(interview_id)
+        return True
+
+    # per-interview stages ----------------------------------------------------
+    def transcribe(self, interview: Interview) -> Transcript:
+        from .transcribe import transcribe_file, transcription_fingerprint
+        from .roles import apply_role_overrides
+
+        auto_path = self.ws.interview_dir(interview.id) / "transcript.auto.json"
+        key = _hash_text(interview.sha256, transcription_fingerprint(interview, self.settings))
+
+        def make() -> None:
+            source = self.ws.source_path(interview.source)
+            with self.progress.task(f"transcribing {interview.source}", total=1.0) as tick:
+                transcript = transcribe_file(source, interview, self.settings, on_progress=tick)
+            write_model(auto_path, transcript)
+
+        self._stage("transcribe", interview.id, key, auto_path, make)
+        overrides = self.settings.roles.get(interview.id, {})
+        final_path = self.ws.transcript_path(interview.id)
+        role_key = _hash_text(_file_hash(auto_path), repr(sorted(overrides.items())))
+
+        def apply_roles() -> None:
+            write_model(final_path, apply_role_overrides(read_model(auto_path, Transcript), overrides))
+
+        self._stage("roles", interview.id, role_key, final_path, apply_roles)
+        return read_model(final_path, Transcript)
+
+    def extract(self, interview: Interview) -> Extraction:
+        from .extract import extract, extraction_fingerprint
+
+        path = self.ws.extraction_path(interview.id)
+        tpath = self.ws.transcript_path(interview.id)
+        key = _hash_text(_file_hash(tpath), extraction_fingerprint(self.settings))
+
+        def make() -> None:
+            transcript = read_model(tpath, Transcript)
+            write_model(path, extract(transcript, self.settings, cache_dir=self.ws.cache_dir))
+
+        self._stage("extract", interview.id, key, path, make)
+        return read_model(path, Extraction)
+
+    def coach(self, interview: Interview) -> None:
+        from .coach import coach, coach_fingerprint
+
+        path = self.ws.coach_path(interview.id)
+        tpath = self.ws.transcript_path(interview.id)
+        key = _hash_text(_file_hash(tpath), coach_fingerprint(self.settings))
+
+        def make() -> None:
+            write_model(path, coach(read_model(tpath, Transcript), self.settings))
+
+        self._stage("coach", interview.id, key, path, make)
+
+    # folder-wide stages --------------------------------------------------------
+    def synthesize(self) -> None:
+        from .review.decisions import apply_review
+        from .synthesize import render_markdown, synthesize
+
+        current = [i.id for i in self.result.interviews] or self.ws.interview_ids()
+        ids = [i for i in current if self.ws.extraction_path(i).is_file()]
+        if not ids:
+            return
+        reviewed = []
+        for interview_id in ids:
+            extraction = read_model(self.ws.extraction_path(interview_id), Extraction)
+            review_path = self.ws.review_path(interview_id)
+            review = read_model(review_path, Review) if review_path.is_file() else Review(interview_id=interview_id)
+            transcript = read_model(self.ws.transcript_path(interview_id), Transcript)
+            reviewed.append((transcript, apply_review(extraction, review, transcript).extraction))
+        with self.progress.task(f"synthesizing {len(ids)} interviews", total=1.0):
+            synthesis = synthesize(reviewed, self.settings, cache_dir=self.ws.cache_dir)
+        write_model(self.ws.synthesis_path, synthesis)
+        write_text_atomic(self.ws.root / "synthesis.md", render_markdown(synthesis))
+        self.result.outputs += [self.ws.synthesis_path, self.ws.root / "synthesis.md"]
+
+    def report(self) -> None:
+        from .report import write_report
+
+        self.result.outputs.append(write_report(self.ws, self.settings))
+
+    # the whole job -------------------------------------------------------------
+    def run(self, stages: tuple[str, ...] = STAGES) -> RunResult:
+        interviews, problems = ingest.discover(self.ws.folder)
+        self.result.interviews = interviews
+        with self.ws.lock(), self.progress:
+            for problem in problems:
+                self._fail(problem.path or "", problem)
+            per_interview = [s for s in ("transcribe", "extract", "coach") if s in stages]
+            for interview in self.progress.track(interviews, f"{len(interviews)} interviews"):
+                self._one(interview, per_interview)
+            for stage in ("synthesize", "report"):
+                if stage in stages:
+                    try:
+                        getattr(self, stage)()
+                    except Exception as exc:  # noqa: BLE001 - reported as one line, details in run.log
+                        self._fail(stage, exc)
+        return self.result
+
+    def _one(self, interview: Interview, stages: list[str]) -> None:
+        for stage in stages:
+            try:
+                getattr(self, stage)(interview)
+            except Exception as exc:  # noqa: BLE001 - one bad interview never stops the others
+                self._fail(interview.source, exc)
+                return
+
+
+def run(folder: Path, settings: Settings, stages: tuple[str, ...] = STAGES, progress: Progress | None = None) -> RunResult:
+    return Runner(folder, settings, progress=progress).run(stages)

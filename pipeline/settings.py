@@ -1,0 +1,103 @@
+"""One typed settings object that every stage receives.
+
+Sources, later wins: defaults < config file (`jtbd.toml` in the interview folder, or
+~/.config/jtbd/config.toml) < environment (JTBD_*, OPENAI_*) < command-line flags.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from .errors import ConfigError
+
+OUTPUT_DIR_NAME = "jtbd-results"
+
+
+class LLMSettings(BaseModel):
+    base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1")
+    api_key: str | None = None
+    model: str | None = None
+    timeout: float = 120.0
+    max_retries: int = 3
+    temperature: float = 0.0
+    max_turns_per_chunk: int = 40
+    chunk_overlap_turns: int = 4
+    embedding_model: str | None = Field(default=None, description="Embedding model on the same endpoint, if any.")
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.model and (self.base_url or self.api_key))
+
+
+class Settings(BaseModel):
+    whisper_model: str = Field(default="tiny.en", description="Model name or local CTranslate2 folder.")
+    whisper_device: str = "cpu"
+    whisper_compute_type: str = "int8"
+    whisper_batched: bool = True
+    whisper_batch_size: int = 8
+    vad: bool = True
+    max_audio_seconds: float = 2 * 3600.0
+    num_speakers: int | None = Field(default=None, description="Force the number of speakers in audio (default: estimate, 2 for interviews).")
+    roles: dict[str, dict[str, str]] = Field(default_factory=dict, description="Per-interview role overrides: {interview_id: {speaker: role}}.")
+    extractor: Literal["auto", "rules", "llm", "hybrid"] = "auto"
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    cluster_threshold: float = 0.55
+    embedding: Literal["auto", "minilm", "llm", "lexical"] = "auto"
+    survey_csv: str | None = None
+    key_result_date: str = Field(default="", description="Date for key results; default: end of the next quarter.")
+    include_unreviewed: bool = True
+    progress: bool = True
+
+    def fingerprint(self, *fields: str) -> str:
+        """Hash of the named settings; part of a stage's cache key."""
+        data = self.model_dump(include=set(fields)) if fields else self.model_dump()
+        return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _env_llm() -> dict[str, Any]:
+    env = os.environ
+    pairs = {
+        "base_url": env.get("JTBD_LLM_BASE_URL") or env.get("OPENAI_BASE_URL"),
+        "api_key": env.get("JTBD_LLM_API_KEY") or env.get("OPENAI_API_KEY"),
+        "model": env.get("JTBD_LLM_MODEL"),
+        "embedding_model": env.get("JTBD_LLM_EMBEDDING_MODEL"),
+        "timeout": env.get("JTBD_LLM_TIMEOUT"),
+    }
+    return {k: v for k, v in pairs.items() if v}
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read config: {exc}", str(path)) from None
+
+
+def load_settings(folder: Path | None = None, **overrides: Any) -> Settings:
+    data: dict[str, Any] = {}
+    candidates = [Path.home() / ".config" / "jtbd" / "config.toml"]
+    if folder is not None:
+        candidates.append(Path(folder) / "jtbd.toml")
+    for path in candidates:
+        if path.is_file():
+            _deep_update(data, _read_toml(path))
+    _deep_update(data, {"llm": _env_llm()})
+    _deep_update(data, {k: v for k, v in overrides.items() if v is not None})
+    try:
+        return Settings.model_validate(data)
+    except ValueError as exc:
+        raise ConfigError(f"invalid settings: {exc}".splitlines()[0]) from None
+
+
+def _deep_update(into: dict[str, Any], new: dict[str, Any]) -> None:
+    for key, value in new.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _deep_update(into[key], value)
+        else:
+            into[key] = value

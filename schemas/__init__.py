@@ -1,0 +1,36 @@
+"""Typed contracts between pipeline stages. Imports nothing from the rest of the project."""
+from .coach import CoachReport, Gap, QuestionFlag, TalkStats
+from .extraction import (
+    FORCE_TYPES,
+    STAGES,
+    Alternative,
+    DecisionCriterion,
+    DesiredOutcome,
+    Extraction,
+    Force,
+    ForceType,
+    Item,
+    LLMUsage,
+    Quote,
+    Stage,
+    StageSpan,
+    StrugglingMoment,
+    Workaround,
+    item_id,
+)
+from .gold import GoldFlag, GoldForce, GoldLabels
+from .review import Decision, Review
+from .synthesis import (
+    Cluster,
+    Evidence,
+    EvidenceRef,
+    JobStatement,
+    JobStory,
+    KeyResult,
+    Objective,
+    OutcomeScore,
+    Synthesis,
+)
+from .transcript import Interview, Role, Transcript, Turn, Word
+
+__all__ = [name for name in dir() if not name.startswith("_")]
