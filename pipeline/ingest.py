@@ -34,6 +34,19 @@ def discover(folder: Path) -> tuple[list[Interview], list[BadInputError]]:
     return interviews, problems
 
 
+def interview_for(path: Path) -> Interview:
+    """An Interview for one file on its own (e.g. `jtbd coach FILE`), with the same checks as discovery."""
+    path = Path(path)
+    if not path.is_file():
+        raise BadInputError("no such file", str(path))
+    ext = path.suffix.lower()
+    if ext not in AUDIO_EXTENSIONS and ext not in TRANSCRIPT_EXTENSIONS:
+        raise UnsupportedFileError(f"unsupported file type '{ext or 'none'}' (supported: {' '.join(SUPPORTED)})", str(path))
+    if path.stat().st_size == 0:
+        raise BadInputError("file is empty", str(path))
+    return _interview(path, set())
+
+
 def _interview(path: Path, taken: set[str]) -> Interview:
     base = slug(path.stem)
     interview_id = base if base not in taken else slug(f"{path.stem}-{path.suffix[1:]}")

@@ -1,0 +1,44 @@
+"""`jtbd coach FILE`: coach one interview file and render the report as text or JSON."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from schemas import CoachReport
+
+from ..ingest import interview_for
+from ..settings import Settings
+from ..transcribe import transcribe_file
+from . import coach
+
+
+def coach_file(path: Path, settings: Settings, as_json: bool = False) -> str:
+    interview = interview_for(path)
+    report = coach(transcribe_file(path, interview, settings))
+    return report.model_dump_json(indent=2) if as_json else render_text(report)
+
+
+def _stamp(seconds: float | None) -> str:
+    return "" if seconds is None else f" at {int(seconds // 60)}:{int(seconds % 60):02d}"
+
+
+def render_text(report: CoachReport) -> str:
+    talk = report.talk
+    lines = [
+        f"Interview coach: {report.interview_id}",
+        f"Talk: participant {talk.participant_share:.0%} of words ({talk.participant_words} vs interviewer "
+        f"{talk.interviewer_words}); longest interviewer turn {talk.longest_interviewer_monologue_words} words"
+        f"{'' if talk.longest_interviewer_monologue_turn is None else f' (turn {talk.longest_interviewer_monologue_turn})'}; "
+        f"{talk.probe_count} 'why was that important'-style probes",
+        "",
+        f"Questions to rephrase ({len(report.flags)}):" if report.flags else "Questions: nothing to rephrase.",
+    ]
+    for flag in report.flags:
+        lines += [f"  [{flag.kind}] turn {flag.turn}{_stamp(flag.start)}: {flag.text}",
+                  f"      why: {flag.reason}", f"      try: {flag.better}"]
+    lines += ["", f"Explored stages: {', '.join(report.stages_explored) or 'none'}",
+              f"Explored forces: {', '.join(report.forces_explored) or 'none'}"]
+    if report.gaps:
+        lines.append("Never reached, and what to ask next time:")
+        for gap in report.gaps:
+            lines.append(f"  {gap.kind} {gap.what}: {gap.follow_ups[0]}")
+    return "\n".join(lines)
