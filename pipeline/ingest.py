@@ -48,8 +48,12 @@ def interview_for(path: Path) -> Interview:
 
 
 def _interview(path: Path, taken: set[str]) -> Interview:
-    base = slug(path.stem)
-    interview_id = base if base not in taken else slug(f"{path.stem}-{path.suffix[1:]}")
+    interview_id = slug(path.stem)
+    if interview_id in taken:
+        interview_id = slug(f"{path.stem}-{path.suffix[1:]}")
+    base, n = interview_id, 2
+    while interview_id in taken:
+        interview_id, n = f"{base}-{n}", n + 1
     taken.add(interview_id)
     kind = "audio" if path.suffix.lower() in AUDIO_EXTENSIONS else "transcript"
     return Interview(id=interview_id, source=path.name, kind=kind, sha256=sha256_file(path), title=path.stem)

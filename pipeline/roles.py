@@ -5,12 +5,14 @@ import re
 
 from schemas import Role, Transcript, Turn
 
+from .errors import ConfigError
+
 _LABEL_HINTS = re.compile(r"\b(interviewer|moderator|researcher|host|assistant|ai|facilitator|q)\b", re.I)
-_PARTICIPANT_HINTS = re.compile(r"\b(participant|interviewee|respondent|customer|user|guest|a|p\d*)\b", re.I)
-_QUESTION_START = re.compile(
-    r"^(what|why|how|when|where|who|which|tell me|can you|could you|would you|did you|do you|were you|was it|walk me|talk me|take me)\b",
-    re.I,
-)
+_PARTICIPANT_HINTS = re.compile(r"(participant|interviewee|respondent|customer|user|guest|a|p)(\s*\d+)?", re.I)
+# Prompts that ask even without a question mark ("Tell me about the day you...").
+_REQUEST_START = re.compile(r"^(tell me|walk me|talk me|take me|describe|can you|could you|would you|help me understand)\b", re.I)
+# Question words also open answers ("When I write code, ..."), so without a '?' they count half.
+_QUESTION_START = re.compile(r"^(what|why|how|when|where|who|which|did you|do you|have you|were you|was it|is it)\b", re.I)
 
 
 def question_score(text: str) -> float:
@@ -18,8 +20,14 @@ def question_score(text: str) -> float:
     sentences = [s.strip() for s in re.split(r"(?<=[.?!])\s+", text) if s.strip()]
     if not sentences:
         return 0.0
-    asks = sum(1 for s in sentences if s.endswith("?") or _QUESTION_START.match(s))
+    asks = sum(_ask(s) for s in sentences)
     return asks / len(sentences)
+
+
+def _ask(sentence: str) -> float:
+    if sentence.endswith("?") or _REQUEST_START.match(sentence):
+        return 1.0
+    return 0.5 if _QUESTION_START.match(sentence) else 0.0
 
 
 def infer_roles(turns: list[Turn]) -> tuple[dict[str, Role], str]:
@@ -35,7 +43,7 @@ def infer_roles(turns: list[Turn]) -> tuple[dict[str, Role], str]:
     if len(speakers) == 2 and len(by_label) == 1:
         return {s: by_label.get(s, "interviewer") for s in speakers}, "labels"
     if len(speakers) == 1:
-        return {speakers[0]: "participant"}, "single-speaker"
+        return {speakers[0]: "participant"}, f"single-speaker: only '{speakers[0]}' speaks, so every turn is the participant's"
     text = {s: " ".join(t.text for t in turns if t.speaker == s) for s in speakers}
     words = {s: len(text[s].split()) for s in speakers}
     interviewer = max(speakers, key=lambda s: (question_score(text[s]), -words[s]))
@@ -48,12 +56,20 @@ def assign_roles(turns: list[Turn]) -> tuple[list[Turn], dict[str, Role], str]:
 
 
 def apply_role_overrides(transcript: Transcript, overrides: dict[str, str]) -> Transcript:
-    """The researcher's word beats inference. Unknown speaker names are ignored (they may be for another file)."""
+    """The researcher's word beats inference. Names match exactly, else ignoring case; unknown names are
+    ignored (they may be for another file)."""
     if not overrides:
         return transcript
-    known = {k: v for k, v in overrides.items() if k in transcript.speakers}
+    by_folded = {s.casefold(): s for s in transcript.speakers}
+    known: dict[str, Role] = {}
+    for speaker, role in overrides.items():
+        if role not in ("interviewer", "participant"):
+            raise ConfigError(f"role for '{speaker}' must be 'interviewer' or 'participant', got '{role}'")
+        name = speaker if speaker in transcript.speakers else by_folded.get(speaker.strip().casefold())
+        if name:
+            known[name] = role  # type: ignore[assignment]
     if not known:
         return transcript
-    speakers = {**transcript.speakers, **known}  # type: ignore[dict-item]
+    speakers = {**transcript.speakers, **known}
     turns = [t.model_copy(update={"role": speakers[t.speaker]}) for t in transcript.turns]
     return transcript.model_copy(update={"turns": turns, "speakers": speakers, "role_method": "override"})

@@ -34,6 +34,8 @@ M = TypeVar("M", bound=BaseModel)
 
 AUDIO_EXTENSIONS = {".wav", ".mp3", ".m4a", ".mp4", ".ogg", ".flac", ".webm"}
 TRANSCRIPT_EXTENSIONS = {".txt", ".md", ".vtt", ".srt", ".docx", ".json"}
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 IGNORED_NAMES = {"jtbd.toml", "README.md", "readme.md", "roles.json"}
 
 
@@ -58,6 +60,7 @@ def write_text_atomic(path: Path, text: str) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; results are ordinary files
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -1,0 +1,166 @@
+"""Ingest (finding interviews) and the workspace (atomic writes, the lock, the manifest)."""
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import BadInputError, UnsupportedFileError, WorkspaceLockedError
+from pipeline.ingest import discover
+from pipeline.settings import OUTPUT_DIR_NAME
+from pipeline.workspace import Workspace, read_model, slug, write_model, write_text_atomic
+from schemas import Interview
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _write(folder: Path, name: str, data: bytes = b"Sam: hi\nJo: hello\n") -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def test_discovery_finds_supported_files_and_names_the_rest(tmp_path):
+    for name in ("b-call.MP3", "a-notes.md", "c.vtt", "d.docx", "e.json", "f.srt", "g.txt", "h.wav"):
+        _write(tmp_path, name)
+    _write(tmp_path, "slides.pdf")
+    _write(tmp_path, "Makefile")
+    for skipped in (".hidden.txt", "README.md", "jtbd.toml", "roles.json", f"{OUTPUT_DIR_NAME}/x.txt", "sub/inner.txt"):
+        _write(tmp_path, skipped)
+    interviews, problems = discover(tmp_path)
+    assert [i.source for i in interviews] == ["a-notes.md", "b-call.MP3", "c.vtt", "d.docx", "e.json", "f.srt", "g.txt", "h.wav"]
+    assert {i.source: i.kind for i in interviews}["b-call.MP3"] == "audio"
+    assert {i.kind for i in interviews if i.source != "b-call.MP3" and i.source != "h.wav"} == {"transcript"}
+    assert sorted((type(p), p.path) for p in problems) == [(UnsupportedFileError, "Makefile"), (UnsupportedFileError, "slides.pdf")]
+    assert "unsupported file type '.pdf'" in next(p.reason for p in problems if p.path == "slides.pdf")
+
+
+def test_interview_fields(tmp_path):
+    path = _write(tmp_path, "02 Meal Kit (Priya).txt", b"Sam: hi\n")
+    (interview,), _ = discover(tmp_path)
+    assert interview == Interview(
+        id="02-meal-kit-priya", source=path.name, kind="transcript", sha256=hashlib.sha256(b"Sam: hi\n").hexdigest(), title="02 Meal Kit (Priya)"
+    )
+
+
+def test_empty_file_is_a_problem_not_an_interview(tmp_path):
+    _write(tmp_path, "empty.txt", b"")
+    _write(tmp_path, "ok.txt")
+    interviews, problems = discover(tmp_path)
+    assert [i.id for i in interviews] == ["ok"]
+    assert [(p.path, p.reason) for p in problems] == [("empty.txt", "file is empty")]
+
+
+def test_not_a_folder(tmp_path):
+    with pytest.raises(BadInputError, match="not a folder"):
+        discover(tmp_path / "missing")
+
+
+def test_same_stem_gets_distinct_ids(tmp_path):
+    _write(tmp_path, "a.mp3", b"ID3...")
+    _write(tmp_path, "a.txt")
+    interviews, _ = discover(tmp_path)
+    assert {i.source: i.id for i in interviews} == {"a.mp3": "a", "a.txt": "a-txt"}
+
+
+def test_fallback_id_never_collides(tmp_path):
+    for name in ("a-txt.md", "a.mp3", "a.txt"):
+        _write(tmp_path, name)
+    interviews, _ = discover(tmp_path)
+    ids = [i.id for i in interviews]
+    assert len(ids) == 3 and len(set(ids)) == 3
+
+
+def test_slug():
+    assert slug("Interview #3 — Dana!") == "interview-3-dana"
+    assert slug("???") == "interview"
+
+
+def test_atomic_write_replaces_and_leaves_no_temp_files(tmp_path):
+    target = tmp_path / "deep" / "out.json"
+    write_text_atomic(target, "first")
+    write_text_atomic(target, "second")
+    assert target.read_text(encoding="utf-8") == "second"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["out.json"]
+
+
+def test_failed_atomic_write_keeps_the_old_file(tmp_path):
+    target = tmp_path / "out.txt"
+    write_text_atomic(target, "good")
+    with pytest.raises(UnicodeEncodeError):
+        write_text_atomic(target, "bad \ud800 surrogate")  # fails while writing the temp file
+    assert target.read_text(encoding="utf-8") == "good"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
+def test_model_round_trip_and_unreadable_model(tmp_path):
+    interview = Interview(id="a", source="a.txt", kind="transcript", sha256="f" * 64)
+    write_model(tmp_path / "i.json", interview)
+    assert read_model(tmp_path / "i.json", Interview) == interview
+    (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(BadInputError, match="cannot read Interview"):
+        read_model(tmp_path / "bad.json", Interview)
+
+
+def test_lock_refuses_a_second_holder_in_the_same_process(tmp_path):
+    ws = Workspace(tmp_path)
+    with ws.lock():
+        with pytest.raises(WorkspaceLockedError, match="another jtbd process"):
+            with Workspace(tmp_path).lock():
+                pass
+    with ws.lock():  # released on exit
+        pass
+
+
+def test_lock_refuses_while_another_process_holds_it(tmp_path):
+    holder = textwrap.dedent(
+        f"""
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from pipeline.workspace import Workspace
+        with Workspace({str(tmp_path)!r}).lock():
+            print("locked", flush=True)
+            sys.stdin.readline()
+        """
+    )
+    proc = subprocess.Popen([sys.executable, "-c", holder], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "locked"
+        with pytest.raises(WorkspaceLockedError):
+            with Workspace(tmp_path).lock():
+                pass
+    finally:
+        proc.communicate("\n", timeout=20)
+    assert proc.returncode == 0
+    with Workspace(tmp_path).lock():
+        pass
+
+
+def test_manifest_freshness(tmp_path):
+    ws = Workspace(tmp_path)
+    output = ws.transcript_path("a")
+    assert not ws.is_fresh("a", "transcribe", "k1", output)
+    write_text_atomic(output, "{}")
+    assert not ws.is_fresh("a", "transcribe", "k1", output)  # output exists but was never marked done
+    ws.mark_done("a", "transcribe", "k1")
+    ws.mark_done("b", "transcribe", "k9")
+    assert ws.is_fresh("a", "transcribe", "k1", output)
+    assert not ws.is_fresh("a", "transcribe", "k2", output)  # settings or input changed
+    assert not ws.is_fresh("a", "extract", "k1", output)
+    assert Workspace(tmp_path).stage_key("b", "transcribe") == "k9"  # persisted
+    output.unlink()
+    assert not ws.is_fresh("a", "transcribe", "k1", output)  # output deleted
+    ws.manifest_path.write_text("{broken", encoding="utf-8")
+    assert ws.stage_key("a", "transcribe") is None  # a corrupt manifest means redo, not crash
+
+
+def test_source_path_stays_inside_the_folder(tmp_path):
+    ws = Workspace(tmp_path)
+    assert ws.source_path("a.txt") == (tmp_path / "a.txt").resolve()
+    with pytest.raises(BadInputError, match="outside the interview folder"):
+        ws.source_path("../secret.txt")
