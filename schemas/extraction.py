@@ -132,6 +132,7 @@ class LLMUsage(BaseModel):
     calls: int = 0
     dropped_quotes: int = Field(default=0, description="Quotes the LLM returned that were not found in the transcript.")
     repaired_quotes: int = 0
+    incomplete_items: int = Field(default=0, description="Grounded items the LLM returned without the fields their kind needs (a force with no type).")
 
 
 class Extraction(BaseModel):

@@ -63,7 +63,7 @@ def test_coverage_gaps_and_talk_ratio():
     gap_names = {g.what for g in report.gaps}
     assert "anxiety" in gap_names and "first_thought" in gap_names
     assert all(g.follow_ups and g.follow_ups[0].endswith("?") for g in report.gaps)
-    assert report.talk.interviewer_words == 13 and report.talk.participant_words > 20
+    assert report.talk.interviewer_words == 6 + 9 and report.talk.participant_words > 20
     assert report.talk.participant_seconds == 18.0
 
 

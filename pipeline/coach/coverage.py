@@ -10,7 +10,8 @@ def explored(transcript: Transcript, extraction: Extraction) -> tuple[list[str],
     """Stages and forces reached: asked about by the interviewer or evidenced by the participant."""
     lex = lexicon()
     asked = [q for t in transcript.turns if t.role == "interviewer" for q in questions(t)]
-    stages = {s.stage for s in extraction.stages} | {f.stage for f in extraction.forces if f.stage}
+    # only spans a cue opened count: an uncued span is the extractor's default, not evidence
+    stages = {s.stage for s in extraction.stages if s.cue}
     stages |= {stage for stage, pats in lex["stage_questions"].items() if any(p.search(q) for q in asked for p in pats)}
     forces = {f.type for f in extraction.forces}
     forces |= {force for force, pats in lex["force_questions"].items() if any(p.search(q) for q in asked for p in pats)}

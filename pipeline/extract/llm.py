@@ -1,0 +1,205 @@
+"""LLM extraction: the transcript, chunked by turns, to an OpenAI-compatible model; every quote it
+returns is grounded in the transcript (repaired to the real text, or dropped and counted).
+
+The response schema is small and flat on purpose: a 270M-parameter model under a JSON grammar
+can fill it, and a large model loses nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+import prompts
+from schemas import (
+    Alternative,
+    DecisionCriterion,
+    DesiredOutcome,
+    Extraction,
+    Force,
+    Item,
+    LLMUsage,
+    StageSpan,
+    StrugglingMoment,
+    Transcript,
+    Turn,
+    Workaround,
+    item_id,
+)
+from schemas.extraction import ForceType, ItemKind, JobDimension, Stage
+
+from ..grounding import locate
+from ..llm import LLMCache, Usage, complete_structured
+from ..settings import Settings
+from .chunking import chunk_turns, merge_items
+
+LLM_CONFIDENCE = 0.6
+MIN_QUOTE_WORDS = 3  # shorter "quotes" ("I was", "and") match anywhere and prove nothing
+MAX_ITEMS_PER_CHUNK = 20
+CHUNK_MAX_CHARS = 16000  # keeps a chunk inside an 8k-token context next to the prompt and answer
+
+
+class LLMItem(BaseModel):
+    """One coded statement as the model returns it."""
+
+    turn: int = Field(description="N of the [turn N] line the quote is copied from")
+    quote: str = Field(max_length=600, description="the participant's exact words, from one turn")
+    kind: ItemKind
+    force_type: ForceType | None = Field(description="for kind=force: push, pull, anxiety or habit; else null")
+    stage: Stage | None = Field(description="timeline stage of the statement, or null")
+    dimension: JobDimension | None = None
+    label: str | None = Field(default=None, description="alternative name, criterion, or short description")
+    direction: Literal["minimize", "maximize"] | None = Field(default=None, description="desired_outcome only")
+    metric: str | None = Field(default=None, description="desired_outcome only, e.g. 'the time it takes to'")
+    object: str | None = Field(default=None, description="desired_outcome only, e.g. 'compile the weekly report'")
+    baseline: str | None = Field(default=None, description="desired_outcome only: a number they said")
+
+
+class LLMExtraction(BaseModel):
+    items: list[LLMItem] = Field(default_factory=list, max_length=MAX_ITEMS_PER_CHUNK)
+
+
+class Tally:
+    """What grounding did to the model's items."""
+
+    def __init__(self) -> None:
+        self.dropped = 0
+        self.repaired = 0
+        self.incomplete = 0
+
+
+# prompt ---------------------------------------------------------------------------------------
+def render_turn(turn: Turn) -> str:
+    text = " ".join(turn.text.split())
+    # the data must not be able to close its own delimiter
+    text = text.replace("<transcript", "‹transcript").replace("</transcript", "‹/transcript")
+    return f"[turn {turn.index}] {turn.role.upper()} ({turn.speaker}): {text}"
+
+
+def build_messages(chunk: list[Turn], total_turns: int) -> list[dict[str, str]]:
+    """Instructions only in the system message; the transcript only as delimited data."""
+    user = prompts.load("extract.user").render(
+        transcript="\n".join(render_turn(t) for t in chunk),
+        first_turn=str(chunk[0].index),
+        last_turn=str(chunk[-1].index),
+        total_turns=str(total_turns),
+    )
+    return [{"role": "system", "content": prompts.load("extract.system").render()}, {"role": "user", "content": user}]
+
+
+# grounding and conversion ---------------------------------------------------------------------
+def ground_item(raw: LLMItem, transcript: Transcript, tally: Tally) -> Item | None:
+    """The schemas item for `raw` with its quote located in a participant turn, or None."""
+    quote = locate(transcript, raw.quote, roles=("participant",), turn_hint=raw.turn)
+    if quote is None or len(quote.text.split()) < MIN_QUOTE_WORDS:
+        tally.dropped += 1
+        return None
+    if quote.text != raw.quote.strip():
+        tally.repaired += 1
+    item = to_item(raw, quote)
+    tally.incomplete += item is None
+    return item
+
+
+def to_item(raw: LLMItem, quote) -> Item | None:
+    """Kind-specific fields; an item missing the fields its kind needs is not usable."""
+    common = dict(id=item_id(raw.kind, quote), quote=quote, stage=raw.stage, dimension=raw.dimension,
+                  extractor="llm", confidence=LLM_CONFIDENCE)
+    label = (raw.label or "").strip() or quote.text
+    if raw.kind == "force":
+        return Force(type=raw.force_type, **common) if raw.force_type else None
+    if raw.kind == "struggling_moment":
+        return StrugglingMoment(description=label, **common)
+    if raw.kind == "alternative":
+        return Alternative(name=label, **common) if raw.label else None
+    if raw.kind == "workaround":
+        return Workaround(description=label, **common)
+    if raw.kind == "decision_criterion":
+        return DecisionCriterion(criterion=label, **common)
+    if raw.direction and raw.metric and raw.object:
+        return DesiredOutcome(direction=raw.direction, metric=raw.metric, object=raw.object, baseline=raw.baseline, **common)
+    return None
+
+
+def stage_spans(items: list[Item]) -> list[StageSpan]:
+    """Stage spans from the stages the model put on items: consecutive items of one stage form a span."""
+    spans: list[StageSpan] = []
+    for item in sorted((i for i in items if i.stage), key=lambda i: (i.quote.turn, i.quote.start_char)):
+        last = spans[-1] if spans else None
+        if last and last.stage == item.stage:
+            last.end_turn = max(last.end_turn, item.quote.turn)
+            last.end = item.quote.end if item.quote.end is not None else last.end
+            continue
+        spans.append(StageSpan(stage=item.stage, start_turn=item.quote.turn, end_turn=item.quote.turn,
+                               start=item.quote.start, end=item.quote.end, extractor="llm", cue=item.quote.text[:80]))
+    return spans
+
+
+def build_extraction(transcript: Transcript, items: list[Item], extractor: str, usage: LLMUsage | None) -> Extraction:
+    by_kind: dict[str, list[Item]] = {}
+    for item in items:
+        by_kind.setdefault(item.kind, []).append(item)  # type: ignore[attr-defined]
+    return Extraction(
+        interview_id=transcript.interview.id,
+        transcript_sha256=transcript_sha256(transcript),
+        extractor=extractor,
+        stages=stage_spans(items),
+        forces=by_kind.get("force", []),
+        struggling_moments=by_kind.get("struggling_moment", []),
+        alternatives=by_kind.get("alternative", []),
+        workarounds=by_kind.get("workaround", []),
+        decision_criteria=by_kind.get("decision_criterion", []),
+        desired_outcomes=by_kind.get("desired_outcome", []),
+        llm=usage,
+    )
+
+
+def transcript_sha256(transcript: Transcript) -> str:
+    return transcript.interview.sha256  # as the rules extractor records it
+
+
+# the stage ------------------------------------------------------------------------------------
+def extract_llm(transcript: Transcript, settings: Settings, cache_dir: Path | None = None) -> Extraction:
+    """LLM-only extraction: every item grounded, chunks merged without duplicates."""
+    cache = LLMCache(cache_dir) if cache_dir else None
+    chunks = chunk_turns(transcript.turns, settings.llm.max_turns_per_chunk, settings.llm.chunk_overlap_turns, CHUNK_MAX_CHARS)
+    usage, tally, items = Usage(), Tally(), []
+    for chunk in chunks:
+        if not any(t.role == "participant" for t in chunk):
+            continue  # nothing in it can be evidence
+        answer, used = complete_structured(
+            build_messages(chunk, len(transcript.turns)), LLMExtraction, settings, cache,
+            purpose=f"extract {transcript.interview.id} turns {chunk[0].index}-{chunk[-1].index}",
+        )
+        usage = usage + used
+        items += [item for raw in answer.items if (item := ground_item(raw, transcript, tally))]
+    record = LLMUsage(model=settings.llm.model or "", prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
+                      calls=usage.calls, cached_calls=usage.cached_calls, dropped_quotes=tally.dropped, repaired_quotes=tally.repaired,
+                      incomplete_items=tally.incomplete)
+    return build_extraction(transcript, merge_items(items), "llm", record)
+
+
+def extract_with_llm(transcript: Transcript, settings: Settings, cache_dir: Path | None = None, hybrid: bool = False) -> Extraction:
+    if hybrid:
+        from .hybrid import extract_hybrid
+
+        return extract_hybrid(transcript, settings, cache_dir)
+    return extract_llm(transcript, settings, cache_dir)
+
+
+def llm_fingerprint(settings: Settings) -> str:
+    """Model, endpoint host, prompt files, response schema and chunking: what changes the LLM's part."""
+    from ..llm import endpoint_for
+
+    llm = settings.llm
+    host = endpoint_for(llm).host if llm.configured else ""
+    parts = {
+        "model": llm.model, "host": host, "temperature": llm.temperature,
+        "chunk": [llm.max_turns_per_chunk, llm.chunk_overlap_turns, CHUNK_MAX_CHARS],
+        "prompts": [prompts.load(n).text for n in ("extract.system", "extract.user")],
+        "schema": LLMExtraction.model_json_schema(),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]

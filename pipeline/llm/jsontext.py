@@ -1,0 +1,22 @@
+"""Pull the first JSON object out of free text, for models that wrap JSON in prose or code fences."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+_decoder = json.JSONDecoder()
+
+
+def first_json_object(text: str) -> Any:
+    """The first decodable JSON object in `text`. Raises ValueError when there is none, naming why."""
+    start = text.find("{")
+    last_error = "no JSON object in the answer"
+    while start >= 0:
+        try:
+            value, _ = _decoder.raw_decode(text, start)
+            if isinstance(value, dict):
+                return value
+        except json.JSONDecodeError as exc:
+            last_error = f"invalid JSON: {exc.msg} at char {exc.pos}"
+        start = text.find("{", start + 1)
+    raise ValueError(last_error)

@@ -1,0 +1,24 @@
+"""`jtbd report`: one self-contained HTML file (inline CSS and SVG, no scripts, no URLs) that opens
+offline from disk and prints cleanly."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..settings import Settings
+from ..workspace import Workspace, write_text_atomic
+from .data import ReportData, load_report_data, quote_anchor
+from .render import render_report
+
+__all__ = ["write_report", "render_report", "load_report_data", "ReportData", "quote_anchor"]
+
+
+def write_report(ws: Workspace, settings: Settings, include_all: bool = False) -> Path:
+    """Write ws.report_dir/index.html and return its path.
+
+    Default: per interview only accepted items; with `include_all`, pending items too (marked as
+    drafts). Rejected items never appear. `settings` is taken for symmetry with the other stages."""
+    del settings  # the report has no options of its own yet
+    data = load_report_data(ws, include_all=include_all)
+    path = ws.report_dir / "index.html"
+    write_text_atomic(path, render_report(data))
+    return path

@@ -1,0 +1,1 @@
+"""Review stage: a local web page where the researcher checks each interview's extracted items."""

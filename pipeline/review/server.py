@@ -1,0 +1,300 @@
+"""`jtbd review`: a local web page to check each interview's forces, with the audio at every quote.
+
+Reads the workspace files on every request (a `jtbd run` may update them meanwhile) and writes
+only review.json. Local only: bound to 127.0.0.1, and requests naming another host or posted
+from another origin are refused (DNS rebinding, cross-site requests).
+"""
+from __future__ import annotations
+
+import mimetypes
+import socket
+import threading
+import webbrowser
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Literal
+
+import jinja2
+import uvicorn
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, ConfigDict
+
+from schemas import FORCE_TYPES, STAGES, Extraction, ForceType, Quote, Review, Stage, Transcript
+from schemas.extraction import Verdict
+
+from ..errors import BadInputError, JtbdError
+from ..grounding import quote_at
+from ..settings import Settings
+from ..workspace import Workspace, read_model, write_model
+from . import view
+from .decisions import ReviewedExtraction, add_force, apply_review, decide, review_state
+
+HERE = Path(__file__).parent
+LOCAL_NAMES = ("127.0.0.1", "localhost")
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+# request bodies ---------------------------------------------------------------
+class Span(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    turn: int
+    start_char: int
+    end_char: int
+
+
+class DecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    verdict: Verdict | None = None
+    type: ForceType | None = None
+    stage: Stage | None = None
+    note: str | None = None
+    span: Span | None = None
+
+
+class AddIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    span: Span
+    type: ForceType
+    stage: Stage | None = None
+    note: str | None = None
+
+
+class StateIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    state: Literal["in_review", "reviewed"]
+
+
+# workspace access -------------------------------------------------------------
+@dataclass
+class Loaded:
+    transcript: Transcript
+    extraction: Extraction
+    review: Review
+    reviewed: ReviewedExtraction
+    extracted: bool
+
+    @property
+    def summary(self) -> view.Summary:
+        return view.summary(self.transcript, self.review, self.reviewed, self.extracted)
+
+
+class Store:
+    """One folder's files; a lock so two quick clicks never lose a decision."""
+
+    def __init__(self, folder: Path):
+        self.ws = Workspace(folder)
+        self.lock = threading.Lock()
+
+    def ids(self) -> list[str]:
+        return self.ws.interview_ids()
+
+    def load(self, interview_id: str) -> Loaded:
+        if interview_id not in self.ids():  # ids come from the folder listing, never from the URL
+            raise HTTPException(404, f"no interview '{interview_id}'")
+        ws = self.ws
+        transcript = read_model(ws.transcript_path(interview_id), Transcript)
+        epath, rpath = ws.extraction_path(interview_id), ws.review_path(interview_id)
+        extraction = read_model(epath, Extraction) if epath.is_file() else Extraction(interview_id=interview_id)
+        review = read_model(rpath, Review) if rpath.is_file() else Review(interview_id=interview_id)
+        return Loaded(transcript, extraction, review, apply_review(extraction, review, transcript), epath.is_file())
+
+    def save(self, review: Review) -> Loaded:
+        write_model(self.ws.review_path(review.interview_id), review)
+        return self.load(review.interview_id)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _span_quote(loaded: Loaded, span: Span) -> Quote:
+    turns = loaded.transcript.turns
+    if not 0 <= span.turn < len(turns):
+        raise HTTPException(400, "that turn is not in the transcript")
+    turn = turns[span.turn]
+    if turn.role != "participant":
+        raise HTTPException(400, "evidence comes from the participant: select text in a participant turn")
+    start, end = view.snap_span(turn.text, span.start_char, span.end_char)
+    if end - start < 3:
+        raise HTTPException(400, "select at least a few words")
+    return quote_at(turn, start, end)
+
+
+def _state_json(loaded: Loaded) -> dict:
+    reviewed = loaded.reviewed
+    return {
+        "state": review_state(loaded.review, reviewed.extraction),
+        "items": [view.item_json(i, i.id in reviewed.matches) for i in reviewed.extraction.items()],
+        "orphans": [d.model_dump() for d in reviewed.orphans],
+        "forces": view.force_counts(reviewed.extraction),
+    }
+
+
+# security ---------------------------------------------------------------------
+def _allowed_hosts(port: int) -> set[str]:
+    hosts = {f"{name}:{port}" for name in LOCAL_NAMES}
+    return hosts | set(LOCAL_NAMES) if port == 80 else hosts
+
+
+def _install_local_only(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def local_only(request: Request, call_next):
+        port = (request.scope.get("server") or ("", 0))[1]
+        hosts = _allowed_hosts(port)
+        if request.headers.get("host", "") not in hosts:
+            return PlainTextResponse("forbidden: this page only answers to 127.0.0.1 or localhost", status_code=403)
+        origin = request.headers.get("origin")
+        if request.method not in SAFE_METHODS and origin is not None and origin not in {f"http://{h}" for h in hosts}:
+            return PlainTextResponse("forbidden: cross-origin request", status_code=403)
+        response = await call_next(request)
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+
+# the app ----------------------------------------------------------------------
+def create_app(folder: Path, settings: Settings) -> FastAPI:
+    store = Store(folder)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)  # transcript text is data
+    templates = Jinja2Templates(env=env)
+    templates.env.globals.update(STAGE_LABELS=view.STAGE_LABELS, KIND_LABELS=view.KIND_LABELS, FORCE_TYPES=FORCE_TYPES,
+                                 STAGES=STAGES, clock=view.clock, item_label=view.item_label, folder=store.ws.folder.name)
+    app = FastAPI(title="jtbd review", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.store, app.state.settings = store, settings
+    _install_local_only(app)
+
+    @app.exception_handler(JtbdError)
+    async def unusable_file(request: Request, exc: JtbdError) -> Response:  # e.g. a hand-edited review.json that no longer parses
+        return PlainTextResponse(exc.line(), status_code=500)
+
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.get("/", response_class=HTMLResponse)
+    def index(request: Request) -> Response:
+        rows = [store.load(interview_id).summary for interview_id in store.ids()]
+        return templates.TemplateResponse(request, "index.html", {"rows": rows})
+
+    @app.get("/i/{interview_id}", response_class=HTMLResponse)
+    def interview(request: Request, interview_id: str) -> Response:
+        loaded = store.load(interview_id)
+        reviewed = loaded.reviewed.extraction
+        by_turn: dict[int, list] = {}
+        for item in reviewed.items():
+            by_turn.setdefault(item.quote.turn, []).append(item)
+        context = {
+            "t": loaded.transcript, "s": loaded.summary,
+            "lane": view.lane(reviewed), "stage_starts": view.stage_starts(reviewed),
+            "segments": {t.index: view.segments(t.text, by_turn.get(t.index, [])) for t in loaded.transcript.turns},
+            "others": [i for i in reviewed.items() if i.kind != "force"], "orphans": loaded.reviewed.orphans,
+            "data": _state_json(loaded), "has_audio": _audio_path(store, loaded) is not None,
+            "meta": {"stages": STAGES, "stage_labels": view.STAGE_LABELS, "kind_labels": view.KIND_LABELS,
+                     "spans": [s.model_dump(include={"stage", "start_turn", "end_turn"}) for s in reviewed.stages]},
+        }
+        return templates.TemplateResponse(request, "interview.html", context)
+
+    @app.get("/api/i/{interview_id}")
+    def state(interview_id: str) -> JSONResponse:
+        return JSONResponse(_state_json(store.load(interview_id)))
+
+    @app.post("/api/i/{interview_id}/items/{item_id}")
+    def post_decision(interview_id: str, item_id: str, body: DecisionIn) -> JSONResponse:
+        with store.lock:
+            loaded = store.load(interview_id)
+            item = loaded.reviewed.item(item_id)
+            if item is None:
+                raise HTTPException(404, "no such item (the extraction may have been re-run: reload the page)")
+            changes = body.model_dump(exclude_none=True, exclude={"span"})
+            if body.type is not None and item.kind != "force":
+                raise HTTPException(400, "only forces have a type")
+            if body.span is not None:
+                changes["quote"] = _span_quote(loaded, body.span)
+            loaded = store.save(decide(loaded.review, loaded.reviewed, item, changes, _now()))
+        return JSONResponse(_state_json(loaded))
+
+    @app.post("/api/i/{interview_id}/items")
+    def post_add(interview_id: str, body: AddIn) -> JSONResponse:
+        with store.lock:
+            loaded = store.load(interview_id)
+            quote = _span_quote(loaded, body.span)
+            review, new_id = add_force(loaded.review, quote, body.model_dump(exclude_none=True, exclude={"span"}), _now())
+            loaded = store.save(review)
+        return JSONResponse({"id": new_id, **_state_json(loaded)})
+
+    @app.post("/api/i/{interview_id}/state")
+    def post_state(interview_id: str, body: StateIn) -> JSONResponse:
+        with store.lock:
+            loaded = store.load(interview_id)
+            loaded = store.save(loaded.review.model_copy(update={"state": body.state}))
+        return JSONResponse(_state_json(loaded))
+
+    @app.post("/api/i/{interview_id}/orphans/{item_id}/discard")
+    def discard_orphan(interview_id: str, item_id: str) -> JSONResponse:
+        with store.lock:
+            loaded = store.load(interview_id)
+            matched = set(loaded.reviewed.matches.values())
+            kept = [d for n, d in enumerate(loaded.review.decisions) if n in matched or d.item_id != item_id]
+            if len(kept) == len(loaded.review.decisions):
+                raise HTTPException(404, "no such orphan decision")
+            loaded = store.save(loaded.review.model_copy(update={"decisions": kept}))
+        return JSONResponse(_state_json(loaded))
+
+    @app.get("/audio/{interview_id}")
+    def audio(interview_id: str) -> Response:
+        path = _audio_path(store, store.load(interview_id))
+        if path is None:
+            raise HTTPException(404, "this interview has no recording")
+        media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return FileResponse(path, media_type=media)  # answers Range requests with 206
+
+    return app
+
+
+def _audio_path(store: Store, loaded: Loaded) -> Path | None:
+    interview = loaded.transcript.interview
+    if interview.kind != "audio":
+        return None
+    try:
+        path = store.ws.source_path(interview.source)
+    except BadInputError:
+        return None
+    return path if path.is_file() else None
+
+
+# serving ----------------------------------------------------------------------
+def _bind(port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(("127.0.0.1", port))
+    except OSError as exc:
+        sock.close()
+        raise BadInputError(f"cannot listen on 127.0.0.1:{port} ({exc.strerror})") from None
+    return sock
+
+
+def serve(folder: Path, settings: Settings, port: int = 0, open_browser: bool = True) -> None:
+    """Serve the review page on 127.0.0.1 until Ctrl-C. Port 0 picks a free port."""
+    ws = Workspace(folder)
+    if not Path(folder).is_dir():
+        raise BadInputError("not a folder", str(folder))
+    if not ws.interview_ids():
+        raise BadInputError(f"no results to review; run `jtbd run {folder}` first", str(folder))
+    sock = _bind(port)
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    config = uvicorn.Config(create_app(folder, settings), log_level="warning", access_log=False)
+    server = uvicorn.Server(config)
+    count = len(ws.interview_ids())
+    print(f"Reviewing {count} interview{'' if count == 1 else 's'} at {url}  (Ctrl-C to stop)", flush=True)
+    if open_browser:
+        threading.Timer(0.5, webbrowser.open, args=(url,)).start()
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it handled; stopping is the normal way out
+        pass
+    finally:
+        sock.close()
+    print("Review server stopped; decisions are saved in each interview's review.json", flush=True)

@@ -1,0 +1,161 @@
+"""What the review pages show, built from the models: pure functions, so the templates stay dumb."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from schemas import FORCE_TYPES, STAGES, Extraction, Force, Item, Review, Transcript
+
+from .decisions import ReviewedExtraction, review_state
+
+STAGE_LABELS = {
+    "first_thought": "First thought",
+    "passive_looking": "Passive looking",
+    "event_1": "Event 1",
+    "active_looking": "Active looking",
+    "deciding": "Deciding",
+    "event_2": "Event 2",
+    "buying": "Buying",
+    "consuming": "Consuming",
+    "satisfaction": "Satisfaction",
+}
+KIND_LABELS = {
+    "force": "Force",
+    "struggling_moment": "Struggling moment",
+    "alternative": "Alternative",
+    "workaround": "Workaround",
+    "decision_criterion": "Decision criterion",
+    "desired_outcome": "Desired outcome",
+}
+_WORD = re.compile(r"\w")
+
+
+def clock(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    total = int(seconds)
+    return f"{total // 3600}:{total // 60 % 60:02d}:{total % 60:02d}" if total >= 3600 else f"{total // 60}:{total % 60:02d}"
+
+
+def snap_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """A browser selection widened to whole words and trimmed of spaces and stray punctuation."""
+    start, end = max(0, start), min(len(text), end)
+    while start > 0 and start < len(text) and _WORD.match(text[start - 1]) and _WORD.match(text[start]):
+        start -= 1
+    while 0 < end < len(text) and _WORD.match(text[end - 1]) and _WORD.match(text[end]):
+        end += 1
+    while start < end and (text[start].isspace() or text[start] in ",;:-"):
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def item_label(item: Item) -> str:
+    """The one-line summary an item adds to its quote (a force's is its quote)."""
+    for name in ("description", "name", "criterion"):
+        if hasattr(item, name):
+            return str(getattr(item, name))
+    return getattr(item, "statement", "")
+
+
+def item_json(item: Item, decided: bool) -> dict:
+    return {
+        "id": item.id, "kind": item.kind, "type": getattr(item, "type", None),  # type: ignore[attr-defined]
+        "stage": item.stage, "verdict": item.verdict, "extractor": item.extractor,
+        "confidence": item.confidence, "note": item.note or "", "label": item_label(item),
+        "quote": item.quote.model_dump(), "decided": decided,
+    }
+
+
+@dataclass
+class Segment:
+    text: str
+    ids: list[str] = field(default_factory=list)
+    css: str = ""
+
+
+def _css(item: Item) -> str:
+    kind = f"t-{item.type}" if isinstance(item, Force) else "t-other"
+    return f"hl {kind} v-{item.verdict}"
+
+
+def segments(text: str, items: list[Item]) -> list[Segment]:
+    """Split a turn's text at every quote edge; each piece knows which items cover it.
+    Forces come first so a piece's colour is its force's colour."""
+    items = sorted(items, key=lambda i: (not isinstance(i, Force), i.verdict == "rejected", i.quote.start_char))
+    edges = sorted({0, len(text), *(e for i in items for e in (i.quote.start_char, i.quote.end_char) if 0 <= e <= len(text))})
+    out: list[Segment] = []
+    for a, b in zip(edges, edges[1:]):
+        covering = [i for i in items if i.quote.start_char <= a and b <= i.quote.end_char]
+        out.append(Segment(text[a:b], [i.id for i in covering], _css(covering[0]) if covering else ""))
+    return out
+
+
+@dataclass
+class LaneStage:
+    stage: str
+    label: str
+    spans: list[str]
+    forces: list[Force]
+
+
+def lane(extraction: Extraction) -> list[LaneStage]:
+    """Timeline stages in codebook order: those found (with their turn spans) or holding a force."""
+    out = []
+    for stage in (*STAGES, None):
+        spans = [s for s in extraction.stages if s.stage == stage]
+        forces = [f for f in extraction.forces if f.stage == stage]
+        if not spans and not forces:
+            continue
+        texts = [_span_text(s.start_turn, s.end_turn, s.start) for s in spans]
+        out.append(LaneStage(stage or "", STAGE_LABELS.get(stage or "", "No stage"), texts, forces))
+    return out
+
+
+def _span_text(first: int, last: int, start: float | None) -> str:
+    turns = f"turn {first + 1}" if first == last else f"turns {first + 1}–{last + 1}"
+    return f"{turns} · {clock(start)}" if start is not None else turns
+
+
+def stage_starts(extraction: Extraction) -> dict[int, list[str]]:
+    """Turn index -> the stages that begin there, for dividers in the transcript."""
+    starts: dict[int, list[str]] = {}
+    for span in sorted(extraction.stages, key=lambda s: (s.start_turn, STAGES.index(s.stage))):
+        starts.setdefault(span.start_turn, []).append(span.stage)
+    return starts
+
+
+def force_counts(extraction: Extraction) -> dict[str, int]:
+    """Forces per type, not counting the rejected ones."""
+    return {t: sum(1 for f in extraction.forces if f.type == t and f.verdict != "rejected") for t in FORCE_TYPES}
+
+
+def verdict_counts(extraction: Extraction) -> dict[str, int]:
+    """Forces per verdict: the forces are what a review must get through."""
+    verdicts = [f.verdict for f in extraction.forces]
+    return {v: verdicts.count(v) for v in ("pending", "accepted", "rejected")}
+
+
+@dataclass
+class Summary:
+    id: str
+    title: str
+    kind: str
+    state: str
+    turns: int
+    duration: str
+    forces: dict[str, int]
+    verdicts: dict[str, int]
+    orphans: int
+    extracted: bool
+
+
+def summary(transcript: Transcript, review: Review, reviewed: ReviewedExtraction, extracted: bool = True) -> Summary:
+    interview = transcript.interview
+    return Summary(
+        id=interview.id, title=interview.title or interview.id, kind=interview.kind,
+        state=review_state(review, reviewed.extraction), turns=len(transcript.turns),
+        duration=clock(transcript.duration), forces=force_counts(reviewed.extraction),
+        verdicts=verdict_counts(reviewed.extraction), orphans=len(reviewed.orphans), extracted=extracted,
+    )

@@ -1,0 +1,88 @@
+"""Synthesis across interviews: clusters, job statements, job stories, outcomes and OKRs, with evidence.
+
+Method (recorded in Synthesis.method):
+- Members: every force (per type), struggling moment, desired outcome and decision criterion whose
+  verdict is not "rejected" (and, when settings.include_unreviewed is off, only "accepted" ones).
+- Embeddings: pipeline.embeddings (MiniLM offline by default), cached by text hash.
+- Clustering per kind: agglomerative, cosine distance, average linkage, cut at
+  settings.cluster_threshold (0.55; +0.3 for lexical TF-IDF vectors). 0.55 was measured on hand
+  paraphrases and the sample interviews: paraphrases of one struggle sit at cosine distance
+  0.4-0.5 under MiniLM, different struggles of one domain at 0.6-0.9 (see benchmarks/).
+  Above 4,000 items of one kind a leader pass (radius threshold/2) runs first (see cluster.py).
+- Evidence: participants = distinct interview ids; "N of M participants", M = interviews given.
+- Writers: rules + templates (language.py, jobs.py, okr.py); with an LLM configured, the LLM
+  rewords statements, stories and objectives (llm_writer.py), citing only ids it was given.
+Deterministic: inputs are sorted, ties broken by ids, embeddings rounded, no randomness.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from schemas import DesiredOutcome, Extraction, Synthesis, Transcript
+
+from ..embeddings import embed, method_name
+from ..settings import Settings
+from . import language
+from .cluster import EXACT_LIMIT, build_clusters, effective_threshold
+from .collect import CLUSTER_KINDS, ClusterInfo, collect_members, counts, sorted_inputs
+from .jobs import job_statements, job_stories
+from .markdown import render_markdown
+from .okr import default_date, lint_key_result, objectives
+from .outcomes import opportunity, outcome_score, rank_outcomes, read_survey
+
+__all__ = ["synthesize", "render_markdown", "lint_key_result", "opportunity", "read_survey"]
+
+
+def synthesize(reviewed: list[tuple[Transcript, Extraction]], settings: Settings, cache_dir: Path | None = None) -> Synthesis:
+    reviewed = sorted_inputs(reviewed)
+    extractions = [extraction for _, extraction in reviewed]
+    total = len(extractions)
+    members = collect_members(extractions, settings.include_unreviewed)
+    method = method_name(settings)
+    threshold = effective_threshold(settings.cluster_threshold, method)
+    vectors = embed([m.text for m in members], settings, cache_dir) if members else np.zeros((0, 1), np.float32)
+    infos: list[ClusterInfo] = []
+    for kind in CLUSTER_KINDS:
+        idx = [i for i, m in enumerate(members) if m.kind == kind]
+        infos += build_clusters(kind, [members[i] for i in idx], vectors[idx], threshold, total)
+
+    survey = read_survey(Path(settings.survey_csv).expanduser()) if settings.survey_csv else {}
+    outcomes = rank_outcomes([
+        outcome_score(info.cluster, info.members, info.medoid.item, survey)  # type: ignore[arg-type]
+        for info in infos if info.cluster.kind == "desired_outcome" and isinstance(info.medoid.item, DesiredOutcome)
+    ])
+    products = language.product_names([a.name for e in extractions for a in e.alternatives if counts(a, settings.include_unreviewed)])
+    date = settings.key_result_date or default_date()
+    pains = [(i.cluster, language.situation_phrase(i.medoid.item.quote.text, products))
+             for i in infos if i.cluster.kind in ("push", "struggling_moment") and not i.cluster.singleton][:20]
+    synthesis = Synthesis(
+        interviews=[e.interview_id for e in extractions],
+        method=_method(settings, method, threshold, members, survey),
+        clusters=[i.cluster for i in infos],
+        job_statements=job_statements(infos, outcomes, products, total),
+        job_stories=job_stories(infos, outcomes, products, total),
+        outcomes=outcomes,
+        objectives=objectives(outcomes, pains, date, total),
+    )
+    if settings.llm.configured and synthesis.clusters:
+        from .llm_writer import rewrite_with_llm
+
+        synthesis = rewrite_with_llm(synthesis, settings, cache_dir)
+    return synthesis
+
+
+def _method(settings: Settings, method: str, threshold: float, members: list, survey: dict) -> dict[str, str | float | int]:
+    largest = max((sum(1 for m in members if m.kind == k) for k in CLUSTER_KINDS), default=0)
+    return {
+        "embedding": method,
+        "clustering": "agglomerative" if largest <= EXACT_LIMIT else "leader+agglomerative",
+        "distance": "cosine",
+        "linkage": "average",
+        "threshold": threshold,
+        "items": len(members),
+        "scores": "survey" if survey else "estimated",
+        "survey_csv": settings.survey_csv or "",
+        "writer": "rules",
+    }

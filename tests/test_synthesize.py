@@ -1,0 +1,313 @@
+"""Synthesis across interviews, on hand-made extractions of three interviews (two about chasing
+invoices, one about a bike commute), written the way participants talk."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from pipeline.errors import BadInputError
+from pipeline.settings import Settings
+from pipeline.synthesize import lint_key_result, opportunity, render_markdown, synthesize
+from pipeline.synthesize.cluster import cluster_vectors
+from pipeline.synthesize.language import motivation_phrase, situation_phrase, strip_products
+from pipeline.synthesize.okr import default_date, target_for
+from pipeline.synthesize.outcomes import parse_survey
+from schemas import (
+    Alternative, DecisionCriterion, DesiredOutcome, Extraction, Force, Interview, Quote, StrugglingMoment, Transcript, Turn,
+    item_id,
+)
+
+DATE = "2026-03-31"
+
+# interview id -> participant answers, in order; each answer becomes one item (see _items)
+ANSWERS = {
+    "anna": [
+        ("push", "I was spending every Friday chasing invoices."),
+        ("push", "Honestly I spent hours chasing invoices every single week."),
+        ("moment", "One Friday in March I was still at my desk at nine, ringing clients about unpaid invoices."),
+        ("pull", "With Ledgerly I could finally see which clients had paid."),
+        ("anxiety", "I was worried it would cost too much for a business my size."),
+        ("habit", "We've always done the books in a spreadsheet."),
+        ("outcome", "Chasing invoices took me five hours a week."),
+        ("criterion", "It had to connect to my bank account."),
+        ("alternative", "I looked at Ledgerly and a bookkeeper."),
+    ],
+    "ben": [
+        ("push", "Chasing late payments took my whole Friday."),
+        ("moment", "The night before payroll I was on the phone begging customers to pay their invoices."),
+        ("pull", "I loved that I could see at a glance who still owed me money."),
+        ("anxiety", "I was nervous about the price, to be honest."),
+        ("outcome", "I want following up on late payments to take minutes, not a whole day."),
+        ("criterion", "It synced with my bank, that was the deciding factor."),
+    ],
+    "cara": [
+        ("push", "My back was killing me after the long bike commute."),
+        ("pull", "With the e-bike I could arrive at work without being sweaty."),
+        ("outcome", "I want to ride to work more than two days a week."),
+        ("rejected", "I spent hours chasing unpaid invoices."),
+    ],
+}
+OUTCOMES = {
+    "Chasing invoices took me five hours a week.": ("minimize", "the time it takes to", "chase unpaid invoices", "five hours a week"),
+    "I want following up on late payments to take minutes, not a whole day.": ("minimize", "the time it takes to", "follow up on late payments", None),
+    "I want to ride to work more than two days a week.": ("maximize", "the number of days I", "ride to work", "two days a week"),
+}
+
+
+def _transcript(interview_id: str) -> Transcript:
+    turns = []
+    for kind, text in ANSWERS[interview_id]:
+        turns.append(Turn(index=len(turns), speaker="Interviewer", role="interviewer", text="Tell me more about that?"))
+        turns.append(Turn(index=len(turns), speaker="P", role="participant", text=text, start=float(len(turns) * 10)))
+    interview = Interview(id=interview_id, source=f"{interview_id}.md", kind="transcript", sha256=interview_id)
+    return Transcript(interview=interview, turns=turns, speakers={"Interviewer": "interviewer", "P": "participant"})
+
+
+def _items(transcript: Transcript) -> Extraction:
+    ex = Extraction(interview_id=transcript.interview.id)
+    for turn in transcript.participant_turns():
+        kind = ANSWERS[transcript.interview.id][turn.index // 2][0]
+        quote = Quote(text=turn.text, turn=turn.index, start_char=0, end_char=len(turn.text), start=turn.start)
+        common = {"quote": quote, "verdict": "accepted" if turn.index == 1 else "pending"}
+        if kind in ("push", "pull", "anxiety", "habit"):
+            ex.forces.append(Force(id=item_id("force", quote), type=kind, **common))
+        elif kind == "rejected":
+            ex.forces.append(Force(id=item_id("force", quote), type="push", **{**common, "verdict": "rejected"}))
+        elif kind == "moment":
+            ex.struggling_moments.append(StrugglingMoment(id=item_id("moment", quote), description=turn.text, **common))
+        elif kind == "criterion":
+            ex.decision_criteria.append(DecisionCriterion(id=item_id("criterion", quote), criterion=turn.text, **common))
+        elif kind == "alternative":
+            ex.alternatives.append(Alternative(id=item_id("alt", quote), name="Ledgerly", category="product", chosen=True, **common))
+        else:
+            direction, metric, obj, baseline = OUTCOMES[turn.text]
+            ex.desired_outcomes.append(DesiredOutcome(id=item_id("outcome", quote), direction=direction, metric=metric,
+                                                      object=obj, baseline=baseline, **common))
+    return ex
+
+
+def reviewed() -> list[tuple[Transcript, Extraction]]:
+    return [(t, _items(t)) for t in (_transcript(i) for i in ANSWERS)]
+
+
+def _cluster_of(synthesis, quote: str):
+    return next(c for c in synthesis.clusters if any(r.quote == quote for r in c.members))
+
+
+@pytest.fixture(scope="module")
+def minilm(tmp_path_factory):
+    settings = Settings(embedding="minilm", key_result_date=DATE)
+    return synthesize(reviewed(), settings, cache_dir=tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture(scope="module")
+def lexical():
+    return synthesize(reviewed(), Settings(embedding="lexical", key_result_date=DATE))
+
+
+# clustering and evidence ----------------------------------------------------------------------
+@pytest.mark.parametrize("method", ["minilm", "lexical"])
+def test_paraphrases_cluster_across_interviews_and_unrelated_stay_apart(method, request):
+    synthesis = request.getfixturevalue(method)
+    chasing = _cluster_of(synthesis, "I was spending every Friday chasing invoices.")
+    quotes = {r.quote for r in chasing.members}
+    assert "Chasing late payments took my whole Friday." in quotes
+    assert "Honestly I spent hours chasing invoices every single week." in quotes
+    assert chasing.kind == "push" and chasing.evidence.participants == ["anna", "ben"]
+    assert chasing.evidence.label == "2 of 3 participants" and not chasing.singleton
+    back = _cluster_of(synthesis, "My back was killing me after the long bike commute.")
+    assert back.id != chasing.id and back.singleton and back.evidence.label == "1 of 3 participants"
+    pushes = [c for c in synthesis.clusters if c.kind == "push"]
+    assert pushes[0].id == chasing.id  # patterns rank above singletons
+    assert synthesis.method["embedding"].startswith(method)
+
+
+def test_paraphrased_outcomes_merge_but_different_outcomes_do_not(minilm):
+    invoices = _cluster_of(minilm, "Chasing invoices took me five hours a week.")
+    assert {r.interview_id for r in invoices.members} == {"anna", "ben"}
+    riding = _cluster_of(minilm, "I want to ride to work more than two days a week.")
+    assert riding.id != invoices.id
+
+
+def test_rejected_items_never_count(minilm, lexical):
+    for synthesis in (minilm, lexical):
+        dump = synthesis.model_dump_json()
+        assert "I spent hours chasing unpaid invoices." not in dump
+        for cluster in synthesis.clusters:
+            assert "cara" not in cluster.evidence.participants or "bike" in dump
+            assert all(r.quote != "I spent hours chasing unpaid invoices." for r in cluster.members)
+
+
+def test_include_unreviewed_false_keeps_only_accepted():
+    synthesis = synthesize(reviewed(), Settings(embedding="lexical", include_unreviewed=False, key_result_date=DATE))
+    refs = [r for c in synthesis.clusters for r in c.members]
+    assert refs and all(r.turn == 1 for r in refs)  # only each interview's first answer was accepted
+
+
+# job stories and statements -------------------------------------------------------------------
+STORY = re.compile(r"^When [^,].+, I want to .+, so I can .+\.$")
+
+
+def test_job_stories_follow_the_template_with_evidence(minilm):
+    assert minilm.job_stories
+    for story in minilm.job_stories:
+        assert STORY.match(story.text), story.text
+        assert story.evidence.participants and set(story.source_clusters) <= {c.id for c in minilm.clusters} | {o.id for o in minilm.outcomes}
+    top = minilm.job_stories[0]
+    assert "I'm spending every Friday chasing invoices" in top.text
+    assert top.evidence.label == "2 of 3 participants"
+    assert "Ledgerly" not in top.text  # solution-agnostic
+
+
+def test_job_statements_are_solution_agnostic(minilm):
+    assert minilm.job_statements
+    for statement in minilm.job_statements:
+        assert statement.text.startswith(statement.verb.capitalize())
+        assert "Ledgerly" not in statement.text
+    assert any("chase unpaid invoices" in s.text.lower() for s in minilm.job_statements)
+
+
+def test_situation_rephrasing_rules():
+    assert situation_phrase("I was spending every Friday chasing invoices.", []) == "I'm spending every Friday chasing invoices"
+    assert situation_phrase("So every Friday I'd go through the sheet line by line.", []) == "every Friday I go through the sheet line by line"
+    assert situation_phrase("I wasn't sure anyone checked it.", []) == "I'm not sure anyone checks it"
+    assert motivation_phrase("With Asana I could finally see who was waiting on whom.", ["Asana"]) == "see who is waiting on whom"
+    assert strip_products("a friend showed me her Trello board", ["Trello"]) == "a friend showed me her board"
+
+
+# outcomes, survey, OKRs ----------------------------------------------------------------------
+def test_opportunity_formula(minilm):
+    assert opportunity(8, 3) == 13 and opportunity(4, 9) == 4 and opportunity(10, 1) == 19
+    for o in minilm.outcomes:
+        assert o.opportunity == pytest.approx(o.importance + max(o.importance - o.satisfaction, 0), abs=0.05)
+        assert o.estimated and 1 <= o.importance <= 10 and 1 <= o.satisfaction <= 10
+    ranks = [o.opportunity for o in minilm.outcomes]
+    assert ranks == sorted(ranks, reverse=True)
+
+
+def test_survey_csv_replaces_estimates(tmp_path, lexical):
+    target = lexical.outcomes[0].id
+    csv = tmp_path / "survey.csv"
+    csv.write_text(f"outcome_id,respondent,importance,satisfaction\n{target},r1,9,2\n{target},r2,7,4\nunknown,r3,5,5\n")
+    synthesis = synthesize(reviewed(), Settings(embedding="lexical", survey_csv=str(csv), key_result_date=DATE))
+    scored = next(o for o in synthesis.outcomes if o.id == target)
+    assert (scored.importance, scored.satisfaction, scored.opportunity, scored.estimated) == (8.0, 3.0, 13.0, False)
+    assert all(o.estimated for o in synthesis.outcomes if o.id != target)
+    assert synthesis.method["scores"] == "survey"
+
+
+@pytest.mark.parametrize("text, why", [
+    ("", "empty"),
+    ("outcome,respondent,importance,satisfaction\no1,r1,5,5\n", "header"),
+    ("outcome_id,respondent,importance,satisfaction\no1,r1,high,5\n", "not an integer"),
+    ("outcome_id,respondent,importance,satisfaction\no1,r1,11,5\n", "outside 1-10"),
+    ("outcome_id,respondent,importance,satisfaction\no1,r1,5\n", "expected 4 columns"),
+])
+def test_malformed_survey_is_one_line_error(text, why, tmp_path):
+    with pytest.raises(BadInputError) as err:
+        parse_survey(text, "survey.csv")
+    assert why in err.value.reason and "\n" not in err.value.line() and err.value.path == "survey.csv"
+    path = tmp_path / "bad.csv"
+    path.write_text(text)
+    with pytest.raises(BadInputError):
+        synthesize(reviewed(), Settings(embedding="lexical", survey_csv=str(path)))
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("Launch feature X", "task"),
+    ("Build a dashboard for invoices", "task"),
+    ("Ship the reminders feature by 2026-03-31", "task"),
+    ("Implement bank sync from scratch to production by Q2", "task"),
+    ("Increase customer happiness", "from [baseline] to [target]"),
+    ("Reduce from 5 to 2 by 2026-03-31", "no metric"),
+    ("Make invoicing faster from 5 hours to 2 hours by 2026-03-31", "Increase' or 'Reduce"),
+])
+def test_lint_rejects_task_style_key_results(text, reason):
+    why = lint_key_result(text)
+    assert why is not None and reason in why
+
+
+def test_lint_accepts_outcome_key_results():
+    assert lint_key_result("Reduce the time it takes to chase unpaid invoices from five hours a week to 2.5 hours a week by 2026-03-31") is None
+    assert lint_key_result("Increase the number of days I ride to work from [baseline: measure] to [target: set] by 2026-03-31") is None
+
+
+def test_objectives_and_key_results(minilm):
+    assert 1 <= len(minilm.objectives) <= 3
+    for objective in minilm.objectives:
+        assert 2 <= len(objective.key_results) <= 5
+        for kr in objective.key_results:
+            assert lint_key_result(kr.text) is None, kr.text
+            assert kr.text.endswith(f"by {DATE}") and kr.evidence.participants
+        lead = set(objective.key_results[0].evidence.participants)
+        assert all(lead & set(kr.evidence.participants) for kr in objective.key_results)  # no unrelated KRs
+    texts = [kr.text for o in minilm.objectives for kr in o.key_results]
+    assert any("from five hours a week to 2.5 hours a week" in t for t in texts)  # baseline said, target halved
+    assert any("[baseline: measure]" in t and "[target: set]" in t for t in texts) or all("from [" not in t for t in texts)
+
+
+def test_targets_and_default_date():
+    assert target_for("five hours a week", "Reduce") == "2.5 hours a week"
+    assert target_for("two days a week", "Increase") == "4 days a week"
+    assert target_for("40% of invoices", "Increase") == "80% of invoices"
+    assert target_for("soon", "Reduce") is None
+    import datetime as dt
+
+    assert default_date(dt.date(2025, 11, 23)) == "2026-03-31"
+    assert default_date(dt.date(2025, 2, 1)) == "2025-06-30"
+
+
+# determinism, scale, rendering -----------------------------------------------------------------
+def test_same_inputs_give_identical_output(tmp_path):
+    settings = Settings(embedding="minilm", key_result_date=DATE)
+    first = synthesize(reviewed(), settings, cache_dir=tmp_path / "a").model_dump_json()
+    again = synthesize(list(reversed(reviewed())), settings, cache_dir=tmp_path / "a").model_dump_json()
+    fresh = synthesize(reviewed(), settings, cache_dir=None).model_dump_json()
+    assert first == again == fresh
+
+
+def test_leader_pass_keeps_near_duplicates_together_at_scale():
+    rng = np.random.default_rng(7)
+    centres = rng.normal(size=(40, 384))  # 384 dims like MiniLM: random centres sit ~1.0 apart
+    rows = np.repeat(centres, 60, axis=0) + rng.normal(scale=0.03, size=(2400, 384))
+    rows = (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+    truth = np.repeat(np.arange(40), 60)
+    for labels in (cluster_vectors(rows, 0.55, exact_limit=500), cluster_vectors(rows, 0.55)):
+        assert len(set(labels.tolist())) == 40
+        assert all(len(set(labels[truth == k].tolist())) == 1 for k in range(40))
+
+
+def test_markdown_lists_stories_first_with_counts_and_quotes(minilm):
+    md = render_markdown(minilm)
+    assert md.index("## Job stories") < md.index("## Job statements") < md.index("## Desired outcomes") < md.index("## Objectives")
+    assert "2 of 3 participants" in md and '"Chasing late payments took my whole Friday."' in md
+    assert minilm.job_stories[0].text in md
+
+
+def test_llm_wording_may_cite_only_given_evidence(lexical):
+    from pipeline.synthesize.llm_writer import LLMKeyResult, LLMObjective, LLMStory, LLMWording, apply_wording
+
+    push = next(c for c in lexical.clusters if c.kind == "push")
+    outcome = next(o for o in lexical.outcomes if any("five hours a week" in r.quote for r in o.evidence.refs))
+    wording = LLMWording(
+        job_stories=[
+            LLMStory(situation="When invoices pile up", motivation="I want to know who has paid", expected_outcome="so I can stop chasing",
+                     cluster_ids=[push.id, "push-madeup1"]),
+            LLMStory(situation="When x happens", motivation="do y", expected_outcome="z", cluster_ids=["invented-id"]),
+        ],
+        objectives=[LLMObjective(text="Freelancers get paid without chasing", key_results=[
+            LLMKeyResult(direction="Reduce", metric="hours spent chasing invoices", baseline="five hours a week", target="two hours a week", outcome_id=outcome.id),
+            LLMKeyResult(direction="Reduce", metric="days until an invoice is paid", baseline="45 days", target="20 days", outcome_id=outcome.id),
+            LLMKeyResult(direction="Increase", metric="happiness of users", baseline="1", target="2", outcome_id="outcome-invented"),
+        ])],
+    )
+    result = apply_wording(lexical, wording, DATE)
+    assert [s.text for s in result.job_stories] == ["When invoices pile up, I want to know who has paid, so I can stop chasing."]
+    assert result.job_stories[0].source_clusters == [push.id] and result.job_stories[0].writer == "llm"
+    krs = result.objectives[0].key_results
+    assert len(krs) == 2 and all(lint_key_result(k.text) is None for k in krs)
+    assert "from five hours a week to two hours a week" in krs[0].text  # said by a participant: kept
+    assert "[baseline: measure]" in krs[1].text  # "45 days" was never said: replaced by the placeholder
+    assert result.job_statements == lexical.job_statements  # nothing usable offered: rules version kept
