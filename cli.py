@@ -111,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("run", help="transcribe, extract, coach, synthesize and report a folder of interviews",
+    p = sub.add_parser("run", help="transcribe, extract, coach, synthesize, report and export a folder of interviews",
                        description="Run every stage over FOLDER. Incremental: unchanged interviews are not redone.",
                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("folder", help="folder of recordings (wav mp3 m4a mp4 ogg flac webm) and transcripts (txt md vtt srt docx json)")
@@ -119,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--speakers", type=int, help="number of speakers in the recordings (default: estimated)")
     p.add_argument("--extractor", choices=["auto", "rules", "llm", "hybrid"], help="auto (default): hybrid when an LLM is configured, else rules")
     p.add_argument("--role", action="append", metavar="ID:SPEAKER=ROLE", help="override a speaker's role, e.g. 02-meal-kit:Sam=interviewer (repeatable)")
-    p.add_argument("--skip", action="append", choices=["coach", "synthesize", "report"], help="leave a stage out (repeatable)")
+    p.add_argument("--skip", action="append", choices=["coach", "synthesize", "report", "export"], help="leave a stage out (repeatable)")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
     p.set_defaults(func=cmd_run)
 

@@ -20,7 +20,7 @@ from .settings import Settings
 from .ui import Progress
 from .workspace import Workspace, read_model, write_model, write_text_atomic
 
-STAGES = ("transcribe", "extract", "coach", "synthesize", "report")
+STAGES = ("transcribe", "extract", "coach", "synthesize", "report", "export")
 
 
 @dataclass
@@ -149,6 +149,12 @@ class Runner:
 
         self.result.outputs.append(write_report(self.ws, self.settings))
 
+    def export(self) -> None:
+        from .export import export
+
+        written = export(self.ws, self.settings)
+        self.result.outputs.append(written[0].parent if written else self.ws.exports_dir)
+
     # the whole job -------------------------------------------------------------
     def run(self, stages: tuple[str, ...] = STAGES) -> RunResult:
         interviews, problems = ingest.discover(self.ws.folder)
@@ -159,7 +165,7 @@ class Runner:
             per_interview = [s for s in ("transcribe", "extract", "coach") if s in stages]
             for interview in self.progress.track(interviews, f"{len(interviews)} interviews"):
                 self._one(interview, per_interview)
-            for stage in ("synthesize", "report"):
+            for stage in ("synthesize", "report", "export"):
                 if stage in stages:
                     try:
                         getattr(self, stage)()

@@ -446,3 +446,17 @@ def test_decisions_survive_rerunning_extraction(extracted, tmp_path):
     after = {i["id"]: i for i in state["items"]}
     assert after[first["id"]]["verdict"] == "accepted" and after[second["id"]]["verdict"] == "rejected"
     assert after[third["id"]]["type"] == new_type and state["orphans"] == []
+
+
+def test_interview_page_shows_the_coach_report(tmp_path):
+    from pipeline.coach import coach
+
+    lines = LINES[:2] + [("Sam", "Don't you think takeaway was too expensive?")] + LINES[2:]
+    transcript = make_transcript(lines)
+    ws = hand_made_workspace(tmp_path, transcript)
+    write_model(ws.coach_path("dinners"), coach(transcript, Settings(progress=False), make_extraction(transcript)))
+    with TestClient(create_app(tmp_path, Settings(progress=False)), base_url=BASE) as client:
+        page = client.get("/i/dinners").text
+    assert "Interview coach" in page
+    assert "“Don&#39;t you think takeaway was too expensive?”" in page and ">leading</a>" in page
+    assert 'href="#turn-2"' in page  # the flag links to the interviewer's line

@@ -23,7 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ConfigDict
 
-from schemas import FORCE_TYPES, STAGES, Extraction, ForceType, Quote, Review, Stage, Transcript
+from schemas import FORCE_TYPES, STAGES, CoachReport, Extraction, ForceType, Quote, Review, Stage, Transcript
 from schemas.extraction import Verdict
 
 from ..errors import BadInputError, JtbdError
@@ -80,6 +80,15 @@ class Loaded:
     @property
     def summary(self) -> view.Summary:
         return view.summary(self.transcript, self.review, self.reviewed, self.extracted)
+
+
+def _coach(store: "Store", interview_id: str) -> CoachReport | None:
+    """The interview coach's report, shown beside the review; absent when `jtbd run` skipped it."""
+    path = store.ws.coach_path(interview_id)
+    try:
+        return read_model(path, CoachReport) if path.is_file() else None
+    except BadInputError:
+        return None
 
 
 class Store:
@@ -191,6 +200,7 @@ def create_app(folder: Path, settings: Settings) -> FastAPI:
             "segments": {t.index: view.segments(t.text, by_turn.get(t.index, [])) for t in loaded.transcript.turns},
             "others": [i for i in reviewed.items() if i.kind != "force"], "orphans": loaded.reviewed.orphans,
             "data": _state_json(loaded), "has_audio": _audio_path(store, loaded) is not None,
+            "coach": _coach(store, interview_id),
             "meta": {"stages": STAGES, "stage_labels": view.STAGE_LABELS, "kind_labels": view.KIND_LABELS,
                      "spans": [s.model_dump(include={"stage", "start_turn", "end_turn"}) for s in reviewed.stages]},
         }
