@@ -1,6 +1,6 @@
 """Word error rate and role accuracy of the audio path on a spoken script.
 
-    python benchmarks/audio_accuracy.py [--script S.txt --audio A.ogg] [--speakers N] [--sequential]
+    python benchmarks/audio_accuracy.py [--script S.txt --audio A.ogg] [--speakers N] [--sequential] [--beam N]
 
 Default: samples/gold/05-gym-app.script.txt spoken as samples/05-gym-app.ogg (by
 scripts/make_sample_audio.py). Role accuracy is the share of aligned words whose role
@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from pipeline.audio import transcribe_audio  # noqa: E402
+from pipeline.audio import transcribe_audio, whisper  # noqa: E402
 from pipeline.audio.accuracy import parse_script, score  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
 from pipeline.workspace import sha256_file  # noqa: E402
@@ -32,9 +32,12 @@ def main() -> int:
     parser.add_argument("--speakers", type=int, help="force the number of speakers (default: estimated)")
     parser.add_argument("--sequential", action="store_true", help="whisper without BatchedInferencePipeline")
     parser.add_argument("--model", default="tiny.en")
+    parser.add_argument("--beam", type=int, help="beam size (default: the tool's)")
     parser.add_argument("--min-role-accuracy", type=float, default=0.9)
     args = parser.parse_args()
 
+    if args.beam:
+        whisper.BEAM_SIZE = args.beam
     settings = Settings(whisper_model=args.model, num_speakers=args.speakers, whisper_batched=not args.sequential)
     interview = Interview(id=args.audio.stem, source=args.audio.name, kind="audio", sha256=sha256_file(args.audio))
     started = time.perf_counter()

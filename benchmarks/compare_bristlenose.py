@@ -1,7 +1,7 @@
 """Run Bristlenose and `jtbd run` on the same copied inputs; print time, memory, outputs and needs.
 
     .venv/bin/python benchmarks/compare_bristlenose.py [--bristlenose /tmp/bnvenv/bin/bristlenose]
-        [--samples samples] [--no-audio] [--local-llm | --llm-url URL --llm-model NAME] [--keep DIR]
+        [--samples samples] [--no-audio] [--local-llm | --llm-url URL --llm-model NAME] [--only TEXT] [--keep DIR]
 
 Bristlenose is AGPL: it is only run as a separate program from its own virtualenv, and only its
 output files are read. Install it apart from the project:
@@ -34,10 +34,11 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD_TRANSCRIPTS = ("01-project-tool.md", "02-meal-kit.txt", "03-accounting.vtt", "04-ebike.srt")
+ITEM_KINDS = ("forces", "struggling_moments", "alternatives", "workarounds", "decision_criteria", "desired_outcomes")
 KEY_VARS = re.compile(r"^(OPENAI_|ANTHROPIC_|GOOGLE_|GEMINI_|AZURE_|JTBD_LLM_|BRISTLENOSE_)")
 
 
@@ -106,6 +107,38 @@ def copy_inputs(samples: Path, names: list[str], dest: Path) -> Path:
     return dest
 
 
+def as_vtt(transcript_file: Path, dest: Path) -> Path:
+    """The same turns as WebVTT cues `Speaker: text` (150 words a minute), for a tool that reads no .md/.txt."""
+    sys.path.insert(0, str(ROOT))
+    from pipeline.importers import import_transcript
+    from pipeline.ingest import interview_for
+
+    turns = import_transcript(transcript_file, interview_for(transcript_file)).turns
+    cues, clock = ["WEBVTT", ""], 0.0
+    for turn in turns:
+        length = max(2.0, len(turn.text.split()) / 2.5)
+        cues += [f"{_stamp(clock)} --> {_stamp(clock + length)}", f"{turn.speaker}: {turn.text}", ""]
+        clock += length + 0.5
+    out = dest / f"{transcript_file.stem}.vtt"
+    out.write_text("\n".join(cues))
+    return out
+
+
+def _stamp(seconds: float) -> str:
+    return f"{int(seconds // 3600):02d}:{int(seconds % 3600 // 60):02d}:{seconds % 60:06.3f}"
+
+
+def copy_as_captions(samples: Path, names: list[str], dest: Path) -> Path:
+    """Captions copied as they are, other transcripts converted to .vtt, so Bristlenose reads every interview."""
+    dest.mkdir(parents=True)
+    for name in names:
+        if name.endswith((".vtt", ".srt")):
+            shutil.copy2(samples / name, dest / name)
+        else:
+            as_vtt(samples / name, dest)
+    return dest
+
+
 def make_audio(samples: Path, work: Path) -> Path | None:
     """samples/05-gym-app.ogg, else the gold script rendered with espeak-ng + sox into `work`."""
     ready = samples / "05-gym-app.ogg"
@@ -170,6 +203,7 @@ def ours_counts(folder: Path, truth: Truth) -> dict[str, object]:
     spoken = " ".join(" ".join(_tokens(t["text"])) for t in turns)
     synth = json.loads((res / "synthesis.json").read_text()) if (res / "synthesis.json").is_file() else {}
     quotes = [(_tokens(f["quote"]["text"]), f["type"]) for f in forces]
+    every_quote = [_tokens(item["quote"]["text"]) for e in extractions for key in ITEM_KINDS for item in e.get(key, [])]
     counts: dict[str, object] = {
         "interviews read": len(transcripts),
         "turns / speakers": f"{len(turns)} / {len({(tr['interview']['id'], t['speaker']) for tr in transcripts for t in tr['turns']})}",
@@ -182,9 +216,9 @@ def ours_counts(folder: Path, truth: Truth) -> dict[str, object]:
         "forces": f"{len(forces)} ({', '.join(f'{k} {v}' for k, v in by_type.items())})",
         "struggling moments / alternatives / desired outcomes": " / ".join(
             str(sum(len(e.get(k, [])) for e in extractions)) for k in ("struggling_moments", "alternatives", "desired_outcomes")),
-        "quotes verbatim in transcript": f"{sum(' '.join(q) in spoken for q, _ in quotes)}/{len(quotes)}",
-        "gold forces covered by a quote": _coverage(truth.gold, [q for q, _ in quotes]),
-        "... and with the right force type": f"{sum(any(covers(q, g) and t == gt for q, t in quotes) for _, gt, g in truth.gold)}/{len(truth.gold)}",
+        "quotes (all items) / verbatim in transcript": f"{len(every_quote)} / {sum(' '.join(q) in spoken for q in every_quote)}",
+        "gold forces covered by a quote": _coverage(truth.gold, every_quote),
+        "... by a force quote of the right type": _typed(truth.gold, quotes),
         "clusters / job statements / job stories": f"{len(synth.get('clusters', []))} / {len(synth.get('job_statements', []))} / "
                                                    f"{len(synth.get('job_stories', []))}",
         "scored outcomes / objectives / key results": f"{len(synth.get('outcomes', []))} / {len(synth.get('objectives', []))} / "
@@ -209,32 +243,53 @@ def bn_counts(out: Path, truth: Truth, log: Path) -> dict[str, object]:
     counts: dict[str, object] = {
         "interviews read": len(list((out / "transcripts-raw").glob("*.txt"))),
         "files not read": ", ".join(skipped) or "none",
-        "turns / speakers": f"{len(segments)} / {len(codes)}",
+        "turns / speakers": f"{len(segments)} / {sum(len(v) for v in sessions.get('speakers', {}).values())}",
         "roles": _roles(roles),
     }
-    if truth.script:
+    if truth.script and segments:
         counts["words heard correctly"] = word_accuracy(_tokens(spoken), truth.script)
-    quotes_path = internal / "intermediate" / "extracted_quotes.json"
-    if not quotes_path.is_file():
+    quotes_path = next(iter(sorted(out.rglob("extracted_quotes.json"))), None)
+    if quotes_path is None:
         return counts | {"quotes / themes": "none (no LLM stage ran)"}
     quotes = _read_json(quotes_path)
-    texts = [_tokens(q.get("verbatim_excerpt") or q.get("text", "")) for q in quotes]
+    texts = [_tokens(_quote_text(q)) for q in quotes]
+    themes = next(iter(sorted(out.rglob("theme_groups.json"))), None)
+    screens = next(iter(sorted(out.rglob("screen_clusters.json"))), None)
+    labels = sorted({str(q.get("sentiment")) for q in quotes if isinstance(q, dict) and q.get("sentiment")})
     return counts | {
-        "quotes": len(quotes),
-        "quotes verbatim in transcript": f"{sum(' '.join(t) in spoken for t in texts)}/{len(texts)}",
+        "quotes / verbatim in transcript": f"{len(quotes)} / {sum(' '.join(t) in spoken for t in texts)}",
         "gold forces covered by a quote": _coverage(truth.gold, texts),
-        "themes / screen-task clusters": f"{len(_read_json(internal / 'intermediate' / 'theme_groups.json'))} / "
-                                         f"{len(_read_json(internal / 'intermediate' / 'screen_clusters.json'))}",
-        "report": "yes" if list(out.glob("bristlenose-*-report.html")) else "no",
+        "... by a force quote of the right type": f"0/{len(truth.gold)} (no force types)",
+        "quote labels": ", ".join(labels) or "-",
+        "themes / screen-task clusters": f"{len(_read_json(themes)) if themes else 0} / {len(_read_json(screens)) if screens else 0}",
+        "JTBD structure (forces, timeline, job stories, KRs)": "none",
+        "report": "yes" if list(out.glob("*report*.html")) else "no",
     }
+
+
+def _quote_text(quote: object) -> str:
+    if isinstance(quote, str):
+        return quote
+    if isinstance(quote, dict):
+        for key in ("verbatim_excerpt", "text", "quote", "verbatim"):
+            if isinstance(quote.get(key), str):
+                return quote[key]
+    return ""
 
 
 def _read_json(path: Path) -> list:
-    return json.loads(path.read_text()) if path.is_file() else []
+    data = json.loads(path.read_text()) if path.is_file() else []
+    if isinstance(data, dict):  # a wrapper object: take its one list
+        data = next((v for v in data.values() if isinstance(v, list)), [])
+    return data
 
 
 def _coverage(gold: list[tuple[str, str, list[str]]], quotes: list[list[str]]) -> str:
     return f"{sum(any(covers(q, g) for q in quotes) for _, _, g in gold)}/{len(gold)}"
+
+
+def _typed(gold: list[tuple[str, str, list[str]]], quotes: list[tuple[list[str], str]]) -> str:
+    return f"{sum(any(covers(q, g) and t == gt for q, t in quotes) for _, gt, g in gold)}/{len(gold)}"
 
 
 def _roles(roles: dict[str, str]) -> str:
@@ -290,6 +345,7 @@ class Setup:
     offline: bool
     whisper_model: Path | None = None
     ffmpeg: str | None = None
+    llm_timeout: float = 900
 
 
 def bn_env(setup: Setup, home: Path, tiny: bool) -> dict[str, str]:
@@ -315,34 +371,47 @@ def seed_hub_cache(hf_home: str, repo: str, model: Path) -> None:
             (snapshot / item.name).symlink_to(item)
 
 
+def slug(label: str) -> str:
+    """A run's label as a file name (labels hold spaces, colons and slashes)."""
+    return re.sub(r"[^a-z0-9.]+", "-", label.lower()).strip("-")
+
+
 def run_ours(setup: Setup, label: str, inputs: Path, truth: Truth, llm: dict[str, str] | None = None) -> Measured:
-    env = clean_env(setup.work / f"home-{label}") | (llm or {})
+    env = clean_env(setup.work / f"home-{slug(label)}") | (llm or {})
     cmd = [str(ROOT / ".venv" / "bin" / "jtbd"), "run", str(inputs), "--no-progress"]
-    m = measure(label, cmd, env, setup.work / f"{label}.log", setup.timeout, setup.offline and not llm)
+    m = measure(label, cmd, env, setup.work / f"{slug(label)}.log", setup.llm_timeout if llm else setup.timeout,
+                setup.offline and not llm)
     m.counts = ours_counts(inputs, truth)
     return m
 
 
 def run_bn(setup: Setup, label: str, verb: str, inputs: Path, truth: Truth, tiny: bool = True,
            extra_env: dict[str, str] | None = None) -> Measured:
-    out, log = setup.work / f"{label}-out", setup.work / f"{label}.log"
-    env = bn_env(setup, setup.work / f"home-{label}", tiny) | (extra_env or {})
+    out, log = setup.work / f"{slug(label)}-out", setup.work / f"{slug(label)}.log"
+    env = bn_env(setup, setup.work / f"home-{slug(label)}", tiny) | (extra_env or {})
     cmd = [str(setup.bristlenose), verb, str(inputs), "-o", str(out), "--no-fetch"]
     cmd += ["--no-serve"] if verb == "run" else []  # `run` otherwise ends by serving the report until stopped
-    m = measure(label, cmd, env, log, setup.timeout, setup.offline and not extra_env)
+    m = measure(label, cmd, env, log, setup.llm_timeout if extra_env else setup.timeout, setup.offline and not extra_env)
     m.counts = bn_counts(out, truth, log)
     return m
 
 
-def scenarios(setup: Setup, audio: bool, llm: tuple[str, str] | None) -> list[Measured]:
+Plan = list[tuple[str, Callable[[str], Measured]]]
+
+
+def scenarios(setup: Setup, audio: bool, llm: tuple[str, str] | None, llm_timeout: float, llm_names: list[str] | None = None) -> Plan:
+    """Every run as (label, run it); nothing runs yet, so `--only` can pick some."""
     names = [n for n in GOOD_TRANSCRIPTS if (setup.samples / n).is_file()]
     truth = Truth(gold_forces(setup.samples, names))
     fresh = lambda tag: copy_inputs(setup.samples, names, setup.work / tag)  # noqa: E731
+    as_captions = lambda tag: copy_as_captions(setup.samples, names, setup.work / tag)  # noqa: E731
     n = len(names)
-    results = [
-        run_ours(setup, f"ours: run, {n} transcripts", fresh("in-ours"), truth),
-        run_bn(setup, f"bristlenose: run, {n} transcripts, no key", "run", fresh("in-bn-run"), truth),
-        run_bn(setup, f"bristlenose: transcribe (no LLM), {n} transcripts", "transcribe", fresh("in-bn-tx"), truth),
+    plan: Plan = [
+        (f"ours: run, {n} transcripts (rules)", lambda lb: run_ours(setup, lb, fresh("in-ours"), truth)),
+        (f"bristlenose: run, {n} transcripts, no key", lambda lb: run_bn(setup, lb, "run", fresh("in-bn-run"), truth)),
+        (f"bristlenose: transcribe, {n} transcripts as given", lambda lb: run_bn(setup, lb, "transcribe", fresh("in-bn-tx"), truth)),
+        (f"bristlenose: transcribe, {n} transcripts, .md/.txt given as .vtt",
+         lambda lb: run_bn(setup, lb, "transcribe", as_captions("in-bn-tx-vtt"), truth)),
     ]
     clip = make_audio(setup.samples, setup.work) if audio else None
     if clip:
@@ -350,20 +419,51 @@ def scenarios(setup: Setup, audio: bool, llm: tuple[str, str] | None) -> list[Me
         said = [w for line in script.read_text().splitlines() for w in _tokens(line.split(":", 1)[-1])] if script.is_file() else []
         heard = Truth(gold_forces(setup.samples, ["05-gym-app.script.txt"]), said)
         one = lambda tag: copy_inputs(clip.parent, [clip.name], setup.work / tag)  # noqa: E731
-        results += [
-            run_ours(setup, "ours: run, 1 recording", one("in-ours-audio"), heard),
-            run_bn(setup, "bristlenose: transcribe, 1 recording, default Whisper", "transcribe", one("in-bn-a0"), heard, tiny=False),
-            run_bn(setup, "bristlenose: transcribe, 1 recording, same tiny.en", "transcribe", one("in-bn-a1"), heard),
+        plan += [
+            ("ours: run, 1 recording (tiny.en)", lambda lb: run_ours(setup, lb, one("in-ours-audio"), heard)),
+            ("bristlenose: transcribe, 1 recording, its default Whisper",
+             lambda lb: run_bn(setup, lb, "transcribe", one("in-bn-a0"), heard, tiny=False)),
+            ("bristlenose: transcribe, 1 recording, same tiny.en", lambda lb: run_bn(setup, lb, "transcribe", one("in-bn-a1"), heard)),
         ]
     if llm:
         url, model = llm
+        # A small model on a small machine: fewer interviews keep the LLM runs inside the time limit.
+        chosen = [name for name in names if not llm_names or name in llm_names]
+        llm_truth, k = Truth(gold_forces(setup.samples, chosen)), len(chosen)
         ours_llm = {"JTBD_LLM_BASE_URL": url, "JTBD_LLM_MODEL": model, "JTBD_LLM_API_KEY": "none"}
-        results.append(run_ours(setup, f"ours: run, {n} transcripts, LLM {model}", fresh("in-ours-llm"), truth, ours_llm))
-        with ollama_shim(url, model) as shim:
-            bn_llm = {"BRISTLENOSE_LLM_PROVIDER": "local", "BRISTLENOSE_LOCAL_URL": shim, "BRISTLENOSE_LOCAL_MODEL": model}
-            results.append(run_bn(setup, f"bristlenose: run, {n} transcripts, LLM {model}", "run", fresh("in-bn-llm"), truth,
-                                  extra_env=bn_llm))
-    return results
+
+        def ours_with_llm(label: str) -> Measured:
+            return run_ours(setup, label, copy_inputs(setup.samples, chosen, setup.work / "in-ours-llm"), llm_truth, ours_llm)
+
+        def bn_with_llm(label: str) -> Measured:
+            inputs = copy_as_captions(setup.samples, chosen, setup.work / "in-bn-llm")
+            with ollama_shim(url, model) as shim:
+                # Same output cap as ours (2048 tokens), so a small model that rambles costs both tools alike.
+                env = {"BRISTLENOSE_LLM_PROVIDER": "local", "BRISTLENOSE_LOCAL_URL": shim, "BRISTLENOSE_LOCAL_MODEL": model,
+                       "BRISTLENOSE_LLM_MAX_TOKENS": "2048"}
+                return run_bn(setup, label, "run", inputs, llm_truth, extra_env=env)
+
+        setup.llm_timeout = llm_timeout
+        plan += [(f"ours: run, {k} transcript(s), LLM {model}", ours_with_llm),
+                 (f"bristlenose: run, {k} transcript(s), LLM {model}", bn_with_llm)]
+    return plan
+
+
+SUMMARY_KEYS = (("interviews read", "read"), ("gold forces covered by a quote", "gold recall"),
+                ("... by a force quote of the right type", "typed recall"), ("words heard correctly", "words heard"))
+
+
+def summary(results: list[Measured]) -> str:
+    """One row a run: the side-by-side table."""
+    head = ["run", "exit", "wall s", "CPU s", "peak MB", "network"] + [short for _, short in SUMMARY_KEYS] + ["quotes"]
+    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for m in results:
+        quotes = next((str(v).split(" / ")[0].split(" (")[0] for k, v in m.counts.items() if k.startswith("quotes")), "-")
+        cells = [m.label, str(m.rc), f"{m.wall_s:.1f}", f"{m.cpu_s:.1f}", f"{m.peak_mb:.0f}",
+                 "none (unshare -n)" if m.offline else "loopback LLM"]
+        cells += [str(m.counts.get(key, "-")).split(" (")[0] for key, _ in SUMMARY_KEYS] + [quotes]
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows)
 
 
 def render(results: list[Measured]) -> str:
@@ -392,6 +492,15 @@ def bundled_ffmpeg(bristlenose: Path) -> str | None:
     return str(found[0]) if found else None
 
 
+def _our_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("jtbd-analyser")
+    except PackageNotFoundError:
+        return "?"
+
+
 @contextmanager
 def llm_endpoint(args: argparse.Namespace) -> Iterator[tuple[str, str] | None]:
     if args.llm_url:
@@ -415,6 +524,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--llm-url", help="an OpenAI-compatible base URL (…/v1) to give both tools")
     parser.add_argument("--llm-model", default="local", help="model name at --llm-url")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per tool run")
+    parser.add_argument("--llm-timeout", type=float, default=900, help="seconds per tool run with the LLM")
+    parser.add_argument("--llm-inputs", action="append", help="transcripts the LLM runs read (repeatable; default: all)")
+    parser.add_argument("--only", action="append", help="run only the scenarios whose label contains this (repeatable)")
     parser.add_argument("--keep", type=Path, help="keep inputs, outputs and logs here (default: a temp folder, removed)")
     args = parser.parse_args(argv)
 
@@ -432,11 +544,17 @@ def main(argv: list[str] | None = None) -> int:
         setup = Setup(args.bristlenose, args.samples.resolve(), work, args.timeout, can_unshare(),
                       tiny_whisper_model(), bundled_ffmpeg(args.bristlenose))
         version = subprocess.run([str(args.bristlenose), "--version"], capture_output=True, text=True).stdout.strip()
-        print(f"# jtbd vs {version or 'bristlenose'}  ({os.cpu_count()} CPUs, offline runs in a network namespace: "
+        print(f"# jtbd-analyser {_our_version()} vs {version or 'bristlenose'}, {time.strftime('%Y-%m-%d %H:%M %Z')}, "
+              f"Python {sys.version.split()[0]}, load average {os.getloadavg()[0]:.1f}")
+        print(f"({os.cpu_count()} CPUs, offline runs in a network namespace: "
               f"{'yes' if setup.offline else 'NO, unshare -n not allowed here'}; ffmpeg for Bristlenose: "
               f"{setup.ffmpeg or shutil.which('ffmpeg') or 'none'})")
         llm = stack.enter_context(llm_endpoint(args))
-        print(render(scenarios(setup, not args.no_audio, llm)))
+        plan = [(label, run) for label, run in scenarios(setup, not args.no_audio, llm, args.llm_timeout, args.llm_inputs)
+                if not args.only or any(part in label for part in args.only)]
+        results = [run(label) for label, run in plan]
+        print(render(results))
+        print("\n" + summary(results))
         if args.keep:
             print(f"\nlogs and outputs: {work}")
     return 0

@@ -1,4 +1,4 @@
-"""How synthesis scales: wall time and peak memory at N = 100, 250, 500, 1248 interviews.
+"""How synthesis scales: wall time and peak memory at N = 100, 250, 500, 1000, 1248 interviews.
 
     .venv/bin/python benchmarks/synthesis_scale.py                       # the Anthropic Interviewer corpus
     .venv/bin/python benchmarks/synthesis_scale.py --sizes 50,100 --embedding lexical
@@ -7,7 +7,8 @@
 Extractions (import + rules extractor) are cached as JSON under --cache, so a rerun only
 synthesizes. Each size runs in a fresh process, so ru_maxrss is that size's own peak; the time
 is split into loading, embedding (cold: a fresh embedding cache) and the rest (clustering,
-scoring, writing; embeddings then warm). The growth exponent k fits time ~ N^k between sizes.
+scoring, writing; embeddings then warm). The growth exponent k fits time ~ N^k between sizes, and
+a least-squares fit over all sizes is printed for the total and for the synthesis step alone.
 """
 from __future__ import annotations
 
@@ -122,11 +123,18 @@ def clustering_only(sizes: list[int]) -> None:
         print(f"{n:>7} {out[0]:>8} {out[1]:>8} {out[2]:>8}" if len(out) == 3 else f"{n:>7} failed", flush=True)
 
 
+def fit_exponent(ns: list[int], times: list[float]) -> float:
+    """Least-squares slope of log(time) on log(N)."""
+    pairs = [(math.log(n), math.log(max(t, 0.05))) for n, t in zip(ns, times)]
+    mx, my = sum(x for x, _ in pairs) / len(pairs), sum(y for _, y in pairs) / len(pairs)
+    return sum((x - mx) * (y - my) for x, y in pairs) / (sum((x - mx) ** 2 for x, _ in pairs) or 1.0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--workspace", type=Path, help="a jtbd-results folder; use its interviews/*/extraction.json instead")
-    parser.add_argument("--sizes", default="100,250,500,1248")
+    parser.add_argument("--sizes", default="100,250,500,1000,1248")
     parser.add_argument("--embedding", default="auto", choices=["auto", "minilm", "lexical", "llm"])
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "jtbd-synthesis-scale")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
@@ -156,6 +164,9 @@ def main() -> None:
         rows.append(row)
         print(f"{row['n']:>6} {row['items']:>7} {row['largest_kind']:>7} {row['clusters']:>8} {row['patterns']:>8} {row['load_s']:>7} {row['model_s']:>7} "
               f"{row['embed_s']:>8} {row['synth_s']:>8} {row['total_s']:>8} {row['peak_mb']:>8}  {k}", flush=True)
+    if len(rows) > 1:
+        for key in ("total_s", "synth_s", "embed_s"):
+            print(f"fit {key}: time ~ N^{fit_exponent([r['n'] for r in rows], [r[key] for r in rows]):.2f}")
     if rows:
         print(f"embedding: {rows[-1]['embedding']}; clustering at the largest size: {rows[-1]['method']}")
         for story in rows[-1]["stories"]:

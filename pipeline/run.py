@@ -152,6 +152,8 @@ class Runner:
     def export(self) -> None:
         from .export import export
 
+        if not self.ws.interview_ids():
+            return  # nothing processed (all failed, or only failures): the failures were already reported
         written = export(self.ws, self.settings)
         self.result.outputs.append(written[0].parent if written else self.ws.exports_dir)
 
@@ -163,6 +165,7 @@ class Runner:
             for problem in problems:
                 self._fail(problem.path or "", problem)
             per_interview = [s for s in ("transcribe", "extract", "coach") if s in stages]
+            interviews = self._check_whisper_model(interviews)
             for interview in self.progress.track(interviews, f"{len(interviews)} interviews"):
                 self._one(interview, per_interview)
             for stage in ("synthesize", "report", "export"):
@@ -172,6 +175,19 @@ class Runner:
                     except Exception as exc:  # noqa: BLE001 - reported as one line, details in run.log
                         self._fail(stage, exc)
         return self.result
+
+    def _check_whisper_model(self, interviews: list[Interview]) -> list[Interview]:
+        """A wrong --whisper-model is one line up front, not one per recording; text interviews go on."""
+        if not any(i.kind == "audio" for i in interviews):
+            return interviews
+        from .audio.models import resolve_model
+
+        try:
+            resolve_model(self.settings.whisper_model)
+        except JtbdError as exc:
+            self._fail("--whisper-model", exc)
+            return [i for i in interviews if i.kind != "audio"]
+        return interviews
 
     def _one(self, interview: Interview, stages: list[str]) -> None:
         for stage in stages:

@@ -311,3 +311,155 @@ def test_llm_wording_may_cite_only_given_evidence(lexical):
     assert "from five hours a week to two hours a week" in krs[0].text  # said by a participant: kept
     assert "[baseline: measure]" in krs[1].text  # "45 days" was never said: replaced by the placeholder
     assert result.job_statements == lexical.job_statements  # nothing usable offered: rules version kept
+
+
+# wording: grammatical English from awkward extractions ------------------------------------------
+@pytest.mark.parametrize("metric, obj, baseline, quote, statement, said", [
+    ("the time it takes to", "do parking and gas", "about four hundred dollars a month",
+     "I was spending about four hundred dollars a month on parking and gas.",
+     "Minimize the money spent on parking and gas", "about four hundred dollars a month"),
+    ("the time it takes to", "try", "about 20 minutes", "I was spending about 20 minutes after every workout trying to add things up.",
+     "Minimize the time it takes to add things up", "about 20 minutes"),
+    ("the time it takes to", "move six months of rows out of the sheet", "six months",
+     "I spent a whole Sunday moving six months of rows out of the sheet.",
+     "Minimize the time it takes to move six months of rows out of the sheet", "a whole Sunday"),
+    ("the time it takes to", "sit in the sheet for nine days", "forty-thousand",
+     "In February we lost a forty-thousand-dollar install because a lead sat in the sheet for nine days and nobody called them back.",
+     "Minimize the time a lead sits in the sheet", "nine days"),
+    ("the time it takes to", "go down the sheet and chasing reps by text", "about three hours every Monday",
+     "But I was spending about three hours every Monday morning going down the sheet and chasing reps by text.",
+     "Minimize the time it takes to go down the sheet and chase reps by text", "about three hours every Monday"),
+    ("the number of", "chased people", None, "The whole point was to stop chasing people.", "Minimize the time spent chasing people", None),
+    ("the number of", "missed deadlines", "six", "We had six missed deadlines the quarter before, and I want that at zero.",
+     "Minimize the number of missed deadlines", "six"),
+])
+def test_outcomes_are_reworded_into_direction_metric_object(metric, obj, baseline, quote, statement, said):
+    from pipeline.synthesize.outcome_text import phrase_outcome
+
+    phrase = phrase_outcome("minimize", metric, obj, baseline, quote)
+    assert phrase is not None and (phrase.statement, phrase.baseline) == (statement, said)
+
+
+@pytest.mark.parametrize("metric, obj, quote", [
+    ("the number of", "got", "I stopped getting stronger."),
+    ("the time it takes to", "do a bad day", "It's about six miles to the office, and on a bad day it took fifty minutes."),
+    ("the time it takes to", "do about three months", "For about three months my bench press stalled and I had no idea why."),
+    ("the time it takes to", "get on calls", "I'd lose my train of thought maybe ten times a day when they got on calls."),
+])
+def test_outcomes_that_cannot_be_said_well_are_not_outcome_statements(metric, obj, quote):
+    from pipeline.synthesize.outcome_text import phrase_outcome
+
+    assert phrase_outcome("minimize", metric, obj, None, quote) is None
+
+
+def test_situations_lose_fillers_and_keep_tense_agreement():
+    assert situation_phrase("So, um, I was, you know, spending every Friday chasing invoices.", []) == "I'm spending every Friday chasing invoices"
+    assert situation_phrase("I'd underpaid my quarterly estimates, and there was a penalty.", []) == "I've underpaid my quarterly estimates"
+
+
+def test_story_clauses_read_as_english(minilm):
+    from pipeline.synthesize.outcome_text import verb_phrase_ok
+
+    for story in minilm.job_stories:
+        assert verb_phrase_ok(story.motivation), story.motivation  # "I want to" + base-form verb
+        assert verb_phrase_ok(story.expected_outcome), story.expected_outcome  # "so I can" + base-form verb
+        assert not re.search(r"\b(um|uh|Minimize|Maximize|the time it takes to \w+ing)\b", story.text), story.text
+    chasing = next(s for s in minilm.job_stories if "chasing invoices" in s.situation)
+    assert chasing.expected_outcome == "stop spending five hours a week chasing unpaid invoices"
+
+
+def test_key_result_targets_keep_number_words_whole():
+    assert target_for("about two hundred pounds a month", "Reduce") == "about 100 pounds a month"
+    assert target_for("three hundred and forty dollars", "Reduce") == "170 dollars"
+    assert target_for("two days a week", "Reduce") == "1 day a week"
+    assert target_for("one missed deadline", "Increase") == "2 missed deadlines"
+    assert target_for("half a day", "Reduce") is None and target_for("a whole Sunday", "Reduce") is None
+
+
+# review decisions and the LLM path --------------------------------------------------------------
+def test_a_rejection_in_the_review_removes_the_evidence():
+    from pipeline.review.decisions import apply_review
+    from schemas import Decision, Review
+
+    rows = []
+    for transcript, extraction in reviewed():
+        review = Review(interview_id=extraction.interview_id)
+        if extraction.interview_id == "ben":
+            late = next(f for f in extraction.forces if f.quote.text.startswith("Chasing late payments"))
+            review.decisions.append(Decision(item_id=late.id, kind="force", anchor=late.quote, verdict="rejected"))
+        rows.append((transcript, apply_review(extraction, review, transcript).extraction))
+    synthesis = synthesize(rows, Settings(embedding="lexical", key_result_date=DATE))
+    assert "Chasing late payments took my whole Friday." not in synthesis.model_dump_json()
+    chasing = _cluster_of(synthesis, "I was spending every Friday chasing invoices.")
+    assert chasing.evidence.participants == ["anna"] and chasing.singleton  # ben's only matching push was rejected
+
+
+def _fake_vector(text: str) -> list[float]:
+    """Topic words -> dimensions, so paraphrases of one topic point the same way."""
+    topics = [r"invoice|payment|paid|owed|chasing|payroll|customers", r"bike|back|commute|ride|sweaty", r"price|cost|worried|nervous",
+              r"bank", r"spreadsheet|books", r"days"]
+    return [float(len(re.findall(t, text, re.I))) for t in topics] + [0.05]
+
+
+def test_llm_endpoint_embeds_and_words_with_only_given_evidence(tmp_path):
+    import json
+
+    from pipeline.settings import LLMSettings
+    from tests.llm_server import FakeLLM, completion
+
+    fake = FakeLLM()
+    briefs: list[dict] = []
+
+    def embeddings(request: dict):
+        data = [{"object": "embedding", "index": i, "embedding": _fake_vector(t)} for i, t in enumerate(request["input"])]
+        return 200, {}, {"object": "list", "data": data, "model": "fake-embed", "usage": {"prompt_tokens": 1, "total_tokens": 1}}
+
+    def wording(request: dict):
+        brief = json.loads(request["messages"][-1]["content"])
+        briefs.append(brief)
+        push = next(c["id"] for c in brief["clusters"] if c["kind"] == "push" and "2 of 3" in c["participants"])
+        outcome = next(o["id"] for o in brief["outcomes"] if o["baseline"] == "five hours a week")
+        answer = {
+            "job_stories": [
+                {"situation": "I'm chasing, um, unpaid invoices every Friday", "motivation": "see every unpaid invoice in one place",
+                 "expected_outcome": "stop losing five hours a week", "altitude": "main", "cluster_ids": [push, "push-invented"]},
+                {"situation": "x", "motivation": "y z", "expected_outcome": "w v", "cluster_ids": ["nowhere"]},
+                {"situation": "invoices pile up", "motivation": "knowing who paid", "expected_outcome": "stop chasing", "cluster_ids": [push]},
+            ],
+            "job_statements": [{"verb": "Get", "object": "paid on time with Ledgerly", "clarifier": "without chasing anyone",
+                                "altitude": "main", "cluster_ids": [outcome]}],
+            "objectives": [{"text": "Small business owners get paid without chasing", "outcome_ids": [outcome], "key_results": [
+                {"direction": "Reduce", "metric": "hours spent chasing invoices", "baseline": "five hours a week", "target": "one hour a week", "outcome_id": outcome},
+                {"direction": "Reduce", "metric": "days until an invoice is paid", "baseline": "45 days", "target": "20 days", "outcome_id": outcome},
+                {"direction": "Increase", "metric": "launch the reminders feature", "baseline": "0", "target": "1", "outcome_id": outcome},
+            ]}],
+        }
+        return 200, {}, completion(json.dumps(answer))
+
+    try:
+        fake.then(embeddings).then(wording)
+        llm = LLMSettings(base_url=fake.url, model="fake-model", embedding_model="fake-embed", timeout=5.0, max_retries=1)
+        settings = Settings(llm=llm, key_result_date=DATE, progress=False)
+        result = synthesize(reviewed(), settings, cache_dir=tmp_path)
+        again = synthesize(reviewed(), settings, cache_dir=tmp_path)  # embeddings and answer cached: no request
+    finally:
+        fake.close()
+    assert len(fake.requests) == 2 and fake.requests[0]["model"] == "fake-embed"
+    assert result.method["embedding"] == "llm:fake-embed" and result.method["writer"] == "llm"
+    assert [s.text for s in result.job_stories] == [
+        "When I'm chasing unpaid invoices every Friday, I want to see every unpaid invoice in one place, so I can stop losing five hours a week."]
+    known = {c.id for c in result.clusters} | {o.id for o in result.outcomes}
+    assert set(result.job_stories[0].source_clusters) <= known and result.job_stories[0].evidence.label == "2 of 3 participants"
+    assert [s.text for s in result.job_statements] == ["Get paid on time with a tool without chasing anyone."]
+    krs = [k.text for k in result.objectives[0].key_results]
+    assert krs == [f"Reduce hours spent chasing invoices from five hours a week to one hour a week by {DATE}",
+                   f"Reduce days until an invoice is paid from [baseline: measure] to [target: set] by {DATE}"]
+    assert again.model_dump_json() == result.model_dump_json()
+    assert any("Chasing late payments took my whole Friday." in q for c in briefs[0]["clusters"] for q in c["quotes"])
+
+
+def test_every_well_formed_outcome_of_the_samples_is_ranked(minilm):
+    statements = {o.statement: o for o in minilm.outcomes}
+    assert set(statements) == {"Minimize the time it takes to chase unpaid invoices", "Maximize the number of days I ride to work"}
+    riding = statements["Maximize the number of days I ride to work"]
+    assert riding.baseline == "two days a week" and riding.evidence.participants == ["cara"]

@@ -30,8 +30,23 @@ def parse_script(text: str) -> list[tuple[str, str]]:
 
 
 def normalise(text: str) -> list[str]:
-    """Lower-case words without punctuation, so 'Sure.' matches 'sure'."""
-    return _WORD.findall(text.lower().replace("’", "'"))
+    """Lower-case words without punctuation, numbers spelled out, so 'Sure.' matches 'sure' and
+    '20' matches 'twenty' (whisper writes digits; a script spells them)."""
+    words = _WORD.findall(text.lower().replace("’", "'"))
+    return [part for word in words for part in (_spell(int(word)) if word.isdigit() and int(word) < 1000 else [word])]
+
+
+_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def _spell(n: int) -> list[str]:
+    """0..999 as words: 120 -> one hundred twenty."""
+    if n >= 100:
+        return [_ONES[n // 100], "hundred", *(_spell(n % 100) if n % 100 else [])]
+    if n >= 20:
+        return [_TENS[n // 10], *([_ONES[n % 10]] if n % 10 else [])]
+    return [_ONES[n]]
 
 
 def align(ref: list[str], hyp: list[str]) -> list[tuple[int | None, int | None]]:

@@ -14,6 +14,8 @@ from ..errors import BadInputError
 
 SAMPLE_RATE = 16000
 SILENCE_PEAK = 10 ** (-50 / 20)  # below -50 dBFS everywhere: nothing anyone could transcribe
+OGG_TAIL_BYTES = 70_000
+OGG_END_OF_STREAM = 0x04  # header-type flag of an Ogg stream's last page
 MIN_DECODED_SHARE = 0.9  # decoding less of the declared length than this means truncation or damage
 
 
@@ -43,10 +45,16 @@ def probe(path: Path, max_seconds: float) -> AudioInfo:
                 raise BadInputError("no audio stream in the file", str(path))
             stream = container.streams.audio[0]
             info = AudioInfo(_duration(container, stream), stream.channels or 1, stream.sample_rate or 0)
+            is_ogg = "ogg" in container.format.name.split(",")
     except av.error.EOFError:
         raise BadInputError("audio file is truncated (ends inside its header)", str(path)) from None
     except av.error.FFmpegError as exc:
         raise BadInputError(f"not a readable audio file ({_short(exc)})", str(path)) from None
+    if is_ogg and not ogg_ends_cleanly(path):
+        raise BadInputError(
+            "audio file is truncated: its Ogg stream stops without an end page (cut off or never finished); "
+            "re-export it to use the part that is there", str(path),
+        )
     if info.duration is not None and info.duration > max_seconds:
         raise BadInputError(
             f"recording is {_hms(info.duration)} long, over the limit of {_hms(max_seconds)}; "
@@ -80,6 +88,28 @@ def decode(path: Path, info: AudioInfo) -> DecodedAudio:
     if float(np.max(np.abs(mono))) < SILENCE_PEAK:
         raise BadInputError(f"recording is silent ({_hms(seconds)} without any sound)", str(path))
     return DecodedAudio(mono=mono.astype(np.float32, copy=False), channels=channels, duration=seconds)
+
+
+def ogg_ends_cleanly(path: Path) -> bool:
+    """Whether the file's last Ogg page is complete and flagged end-of-stream.
+
+    An Ogg file carries no total length, so a cut one decodes without complaint as a shorter
+    recording; its missing end page is the only sign. We refuse it rather than silently
+    transcribe half an interview. Reads at most the last 70 kB (an Ogg page is <= 65,307 bytes).
+    """
+    size = path.stat().st_size
+    with open(path, "rb") as file:
+        file.seek(max(0, size - OGG_TAIL_BYTES))
+        tail = file.read()
+    at = tail.rfind(b"OggS")
+    while at >= 0:  # candidates from the end; a stray "OggS" inside page data never ends exactly at EOF
+        header = tail[at:at + 27]
+        if len(header) == 27 and header[4] == 0:  # version 0
+            table = tail[at + 27:at + 27 + header[26]]  # segment lengths
+            if len(table) == header[26] and at + 27 + len(table) + sum(table) == len(tail):
+                return bool(header[5] & OGG_END_OF_STREAM)
+        at = tail.rfind(b"OggS", 0, at)
+    return False
 
 
 def _duration(container, stream) -> float | None:

@@ -7,6 +7,7 @@ import os
 import shutil
 import sys
 import types
+import warnings
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -48,6 +49,8 @@ def resolve_model(name: str) -> Path:
         return folder / "model"
     if name in SPLIT_PACKAGES:
         return assemble_split_model(name, SPLIT_PACKAGES[name])
+    if os.sep in name or name.startswith(("~", ".")):
+        raise ConfigError(f"no whisper model folder at '{name}' (models are never downloaded)", str(path))
     known = ", ".join([BUNDLED_NAME, *SPLIT_PACKAGES])
     raise ConfigError(f"unknown whisper model '{name}': use one of {known} or a local CTranslate2 folder (models are never downloaded)")
 
@@ -91,6 +94,7 @@ def _write_assembled(target: Path, parts: list[Path], data_dirs: list[Path]) -> 
 @lru_cache(maxsize=2)
 def load_whisper(folder: str, device: str, compute_type: str):
     """One WhisperModel per (folder, device, compute type) per process: loading costs seconds."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a folder never needs the hub; make sure nothing is fetched
     from faster_whisper import WhisperModel
 
     try:
@@ -102,7 +106,8 @@ def load_whisper(folder: str, device: str, compute_type: str):
 @lru_cache(maxsize=1)
 def load_voice_encoder():
     """resemblyzer's speaker encoder (weights ship in its wheel), on CPU, once per process."""
-    with _pkg_resources_shim():
+    with _pkg_resources_shim(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # resemblyzer's own scipy.ndimage imports
         from resemblyzer import VoiceEncoder
 
     return VoiceEncoder("cpu", verbose=False)

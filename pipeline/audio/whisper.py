@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -11,6 +11,8 @@ from schemas import Word
 from ..settings import Settings
 from .decode import SAMPLE_RATE
 from .models import load_whisper, resolve_model
+
+BEAM_SIZE = 5  # see benchmarks/transcription.py: greedy (1) saves little time on tiny.en and costs words
 
 
 @dataclass
@@ -27,18 +29,33 @@ def model_label(settings: Settings) -> str:
     return f"faster-whisper {name.rstrip('/').rsplit('/', 1)[-1]}{batched}"
 
 
-def transcribe_words(audio: np.ndarray, settings: Settings, on_progress: Callable[[float], None] | None = None) -> tuple[list[Segment], str]:
-    """Whisper segments with words, and the detected language. Progress runs from 0 to 1 over the audio."""
-    model = load_whisper(str(resolve_model(settings.whisper_model)), settings.whisper_device, settings.whisper_compute_type)
-    options = dict(beam_size=5, vad_filter=settings.vad, word_timestamps=True)
+def load_model(settings: Settings):
+    return load_whisper(str(resolve_model(settings.whisper_model)), settings.whisper_device, settings.whisper_compute_type)
+
+
+def whisper_options(model, settings: Settings) -> dict[str, Any]:
+    """Decoding options shared by the tool and the benchmark, so both measure the same work."""
+    options: dict[str, Any] = dict(beam_size=BEAM_SIZE, vad_filter=settings.vad, word_timestamps=True, condition_on_previous_text=False)
     if not model.model.is_multilingual:
         options["language"] = "en"
     if settings.whisper_batched:
+        options["batch_size"] = settings.whisper_batch_size
+    return options
+
+
+def run_whisper(model, audio: np.ndarray, settings: Settings):
+    """faster-whisper's (segments generator, info), batched or sequential as the settings say."""
+    options = whisper_options(model, settings)
+    if settings.whisper_batched:
         from faster_whisper import BatchedInferencePipeline
 
-        segments, info = BatchedInferencePipeline(model).transcribe(audio, batch_size=settings.whisper_batch_size, **options)
-    else:
-        segments, info = model.transcribe(audio, condition_on_previous_text=False, **options)
+        return BatchedInferencePipeline(model).transcribe(audio, **options)
+    return model.transcribe(audio, **options)
+
+
+def transcribe_words(audio: np.ndarray, settings: Settings, on_progress: Callable[[float], None] | None = None) -> tuple[list[Segment], str]:
+    """Whisper segments with words, and the detected language. Progress runs from 0 to 1 over the audio."""
+    segments, info = run_whisper(load_model(settings), audio, settings)
     duration = max(len(audio) / SAMPLE_RATE, 1e-6)
     found: list[Segment] = []
     for seg in segments:  # a generator: decoding happens as we iterate

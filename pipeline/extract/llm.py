@@ -46,7 +46,7 @@ class LLMItem(BaseModel):
     """One coded statement as the model returns it."""
 
     turn: int = Field(description="N of the [turn N] line the quote is copied from")
-    quote: str = Field(max_length=600, description="the participant's exact words, from one turn")
+    quote: str = Field(description="the participant's exact words, from one turn")
     kind: ItemKind
     force_type: ForceType | None = Field(description="for kind=force: push, pull, anxiety or habit; else null")
     stage: Stage | None = Field(description="timeline stage of the statement, or null")
@@ -59,7 +59,9 @@ class LLMItem(BaseModel):
 
 
 class LLMExtraction(BaseModel):
-    items: list[LLMItem] = Field(default_factory=list, max_length=MAX_ITEMS_PER_CHUNK)
+    # Required, so "{}" is not an answer. No maxLength/maxItems: llama.cpp turns them into
+    # nested grammar rules that slow decoding to a crawl; the cap is applied after parsing.
+    items: list[LLMItem]
 
 
 class Tally:
@@ -175,7 +177,7 @@ def extract_llm(transcript: Transcript, settings: Settings, cache_dir: Path | No
             purpose=f"extract {transcript.interview.id} turns {chunk[0].index}-{chunk[-1].index}",
         )
         usage = usage + used
-        items += [item for raw in answer.items if (item := ground_item(raw, transcript, tally))]
+        items += [item for raw in answer.items[:MAX_ITEMS_PER_CHUNK] if (item := ground_item(raw, transcript, tally))]
     record = LLMUsage(model=settings.llm.model or "", prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
                       calls=usage.calls, cached_calls=usage.cached_calls, dropped_quotes=tally.dropped, repaired_quotes=tally.repaired,
                       incomplete_items=tally.incomplete)

@@ -17,6 +17,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import LLMError
+from .gemma_server import CHAT_FORMAT
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]  # so `-m pipeline.llm.gemma_server` imports
 
 LOCAL_ALIAS = "gemma-3-270m"
 
@@ -54,7 +57,8 @@ def _ready(url: str, proc: subprocess.Popen, log: Path, seconds: float) -> None:
 @contextmanager
 def local_server(gguf: Path | None = None, n_ctx: int = 8192, alias: str = LOCAL_ALIAS, log_dir: Path | None = None,
                  startup_seconds: float = 180.0) -> Iterator[str]:
-    """Run `python -m llama_cpp.server` on a free port; yield its base URL; stop it afterwards."""
+    """Run llama-cpp-python's server (with the Gemma 3 chat format, see gemma_server) on a free port;
+    yield its base URL; stop it afterwards. Seeded, so temperature 0 answers repeat."""
     try:
         import llama_cpp.server  # noqa: F401
     except ImportError:
@@ -63,10 +67,11 @@ def local_server(gguf: Path | None = None, n_ctx: int = 8192, alias: str = LOCAL
     port = free_port()
     log = Path(log_dir or tempfile.mkdtemp(prefix="jtbd-llama-")) / "server.log"
     threads = os.environ.get("JTBD_LOCAL_LLM_THREADS", str(min(4, os.cpu_count() or 1)))
-    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--model_alias", alias, "--host", "127.0.0.1",
-           "--port", str(port), "--n_ctx", str(n_ctx), "--n_threads", threads]
+    cmd = [sys.executable, "-m", "pipeline.llm.gemma_server", "--model", str(gguf), "--model_alias", alias,
+           "--chat_format", CHAT_FORMAT, "--seed", "0", "--host", "127.0.0.1", "--port", str(port),
+           "--n_ctx", str(n_ctx), "--n_threads", threads]
     with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)
     url = f"http://127.0.0.1:{port}/v1"
     try:
         _ready(url, proc, log, startup_seconds)

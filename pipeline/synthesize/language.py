@@ -78,7 +78,9 @@ def to_present(text: str) -> str:
         word = tok.text
         if tok.tag_ == "MD" and tok.lemma_.lower() == "would" and tok.dep_ == "aux" and nxt is not None:
             nxt_verb = next((t for t in doc[i + 1 :] if t.pos_ in ("VERB", "AUX")), None)
-            if nxt_verb is not None and nxt_verb.tag_ == "VBN":  # "we'd grown" = had grown
+            if tok.lower_ == "'d" and _looks_participle(nxt):  # "I'd underpaid" (often mis-tagged)
+                nxt_verb = nxt
+            if nxt_verb is not None and (nxt_verb.tag_ == "VBN" or nxt_verb is nxt and _looks_participle(nxt)):  # "we'd grown" = had grown
                 word = _contract(out, inflect_present("have", _subject(tok)))
             elif nxt_verb is not None and nxt_verb.tag_ == "VB" and not any(t.lower_ in ("not", "n't") for t in doc[i + 1 : nxt_verb.i]):
                 inflect_next = _subject(tok)  # habitual "I'd go" -> "I go"
@@ -86,13 +88,22 @@ def to_present(text: str) -> str:
                 continue
         elif tok.tag_ == "MD" and tok.lower_ == "could":
             word = "ca" if nxt is not None and nxt.lower_ == "n't" else "can"
-        elif tok.tag_ == "VBD":
+        elif tok.tag_ == "VBD" and tok.dep_ not in ("acl", "amod"):  # "receipts tipped out" is a participle
             word = _present_of_past(tok, nxt, out)
         elif tok.tag_ == "VB" and inflect_next is not None:
             word = inflect_present(_verb_lemma(tok), inflect_next)
             inflect_next = None
         out.append(_match_case(word, tok.text) + tok.whitespace_)
     return _contractions("".join(out).strip())
+
+
+PARTICIPLES = {"been", "done", "gone", "had", "made", "paid", "underpaid", "overpaid", "lost", "spent", "run", "left", "got", "gotten",
+               "grown", "known", "seen", "taken", "given", "written", "forgotten", "bought", "sent", "found", "heard"}
+
+
+def _looks_participle(tok) -> bool:
+    word = tok.lower_
+    return word in PARTICIPLES or (word.endswith("ed") and tok.pos_ not in ("NOUN", "ADJ", "PROPN"))
 
 
 def _present_of_past(tok, nxt, out: list[str]) -> str:
@@ -125,7 +136,7 @@ def _contractions(text: str) -> str:
     text = re.sub(r"\bamn't\b", "am not", text)
     text = re.sub(r"\b(I) am\b", r"\1'm", text)
     text = re.sub(r"\b([Ww]e|[Tt]hey|[Yy]ou) are\b", r"\1're", text)
-    text = re.sub(r"\b(I|[Ww]e|[Tt]hey|[Yy]ou) have (?=\w+ed\b|just\b|been\b|got\b|grown\b)", r"\1've ", text)
+    text = re.sub(r"\b(I|[Ww]e|[Tt]hey|[Yy]ou) have (?=\w+ed\b|just\b|" + "|".join(sorted(PARTICIPLES)) + r"\b)", r"\1've ", text)
     return re.sub(r"\s+", " ", text)
 
 
@@ -136,7 +147,7 @@ def sentences(text: str) -> list[str]:
 
 def clean_clause(text: str, max_words: int = MAX_WORDS) -> str:
     """No leading 'so/and/honestly', no final punctuation, at most max_words (cut at a comma)."""
-    text = DISCOURSE.sub("", text.strip()).strip(" ,;:-")
+    text = DISCOURSE.sub("", drop_fillers(text).strip()).strip(" ,;:-")
     text = re.sub(r"[.?!…]+$", "", text).strip()
     words = text.split()
     if len(words) > max_words:
@@ -144,6 +155,14 @@ def clean_clause(text: str, max_words: int = MAX_WORDS) -> str:
         cut = max(head.rfind(","), head.rfind(";"), head.rfind(" - "))
         text = head[:cut] if cut > len(head) // 3 else head
     return text.strip(" ,;:-")
+
+
+def drop_fillers(text: str) -> str:
+    """'I, um, kept, you know, losing receipts' -> 'I kept losing receipts' (and 'the the' -> 'the')."""
+    text = re.sub(r"(?:,\s*)?\b(?:um+|uh+|erm|hmm+)\b[,.]?", "", text, flags=re.I)
+    text = re.sub(r",\s*(?:you know|I mean|like),", "", text, flags=re.I)
+    text = re.sub(r"\b(\w+) \1\b", r"\1", text, flags=re.I)
+    return re.sub(r"\s{2,}", " ", re.sub(r"\s+([,.])", r"\1", text)).strip()
 
 
 def first_person_sentence(text: str) -> str:
@@ -180,6 +199,13 @@ def situation_phrase(quote: str, products: list[str]) -> str:
     """'I was spending every Friday chasing invoices.' -> "I'm spending every Friday chasing invoices"."""
     sentence = clean_clause(main_clause(clean_clause(first_person_sentence(quote), max_words=60)))
     return lower_first(strip_products(to_present(sentence), with_entities(sentence, products)))
+
+
+def said_phrase(quote: str, products: list[str], max_words: int = 14) -> str:
+    """The participant's own words, tidied for quoting in a key result: one sentence, no fillers,
+    no product names, at most max_words (cut at a comma)."""
+    sentence = clean_clause(first_person_sentence(quote), max_words=max_words)
+    return strip_products(sentence[:1].upper() + sentence[1:], with_entities(sentence, products))
 
 
 _WANT = re.compile(
@@ -248,15 +274,49 @@ def split_verb(obj: str) -> tuple[str, str]:
 
 
 # outcomes --------------------------------------------------------------------------------
-def outcome_phrase(direction: str, metric: str, obj: str) -> str:
-    """'minimize' + 'the time it takes to' + 'compile the report' -> 'reduce the time it takes to compile the report'."""
-    verb = "reduce" if direction == "minimize" else "increase"
-    return re.sub(r"\s+", " ", f"{verb} {metric} {obj}").strip()
-
-
 EMOTIONAL = re.compile(r"\b(feel|felt|feeling|proud|embarrass\w*|stress\w*|anxious|calm\w*|confident|relief|relieved|seen|look (?:good|bad|foolish)|reputation|trust\w*|respect\w*|hate[ds]?|love[ds]?)\b", re.I)
 TASK_VERBS = {
     "compile", "send", "write", "update", "export", "forward", "move", "copy", "retype", "enter", "schedule", "track",
     "book", "cook", "order", "plan", "file", "fill", "check", "reconcile", "invoice", "chase", "prepare", "report",
     "assign", "sort", "find", "charge", "ride", "commute", "shop", "pay", "log", "record", "tag", "review", "draft",
 }
+
+
+# gerunds and agreement ---------------------------------------------------------------------------
+DOUBLE_FINAL = {"get", "sit", "run", "stop", "plan", "shop", "put", "set", "cut", "drop", "swim", "begin", "forget", "chat", "let"}
+
+
+def gerund(verb: str) -> str:
+    """'move' -> 'moving', 'get' -> 'getting', 'tie' -> 'tying', 'see' -> 'seeing'."""
+    verb = verb.lower()
+    if verb.endswith("ie"):
+        return verb[:-2] + "ying"
+    if verb in DOUBLE_FINAL:
+        return verb + verb[-1] + "ing"
+    if verb.endswith("e") and not verb.endswith(("ee", "ye", "oe")) and len(verb) > 2:
+        return verb[:-1] + "ing"
+    return verb + "ing"
+
+
+def gerund_phrase(vp: str) -> str:
+    """'go down the sheet and chase reps' -> 'going down the sheet and chasing reps'."""
+    words = vp.split()
+    if not words:
+        return vp
+    words[0] = gerund(words[0])
+    for i in range(1, len(words) - 1):
+        if words[i] in ("and", "or") and _is_base_verb(words[i + 1]):
+            words[i + 1] = gerund(words[i + 1])
+    return " ".join(words)
+
+
+def _is_base_verb(word: str) -> bool:
+    doc = parse("I " + word + " it")
+    return doc[1].pos_ == "VERB" and doc[1].tag_ in ("VB", "VBP")
+
+
+def present_third(verb) -> str:
+    """A verb token in the present, agreeing with a third-person subject: 'sat' -> 'sits'."""
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    plural = subject is not None and subject.tag_ in ("NNS", "NNPS")
+    return inflect_present(_verb_lemma(verb), "they" if plural else "it")

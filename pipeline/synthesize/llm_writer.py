@@ -20,6 +20,8 @@ from schemas.synthesis import Altitude
 from ..errors import JtbdError
 from ..settings import Settings
 from .collect import merge_evidence
+from .language import drop_fillers, strip_products
+from .outcome_text import verb_phrase_ok
 from .okr import BASELINE_PLACEHOLDER, TARGET_PLACEHOLDER, default_date, lint_key_result
 
 CLUSTERS_PER_KIND = 6
@@ -77,7 +79,7 @@ def brief(synthesis: Synthesis) -> str:
     return json.dumps({"clusters": clusters, "outcomes": outcomes}, ensure_ascii=False, indent=1)
 
 
-def rewrite_with_llm(synthesis: Synthesis, settings: Settings, cache_dir: Path | None) -> Synthesis:
+def rewrite_with_llm(synthesis: Synthesis, settings: Settings, cache_dir: Path | None, products: list[str] = ()) -> Synthesis:
     from ..llm import LLMCache, complete_structured
 
     messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": brief(synthesis)}]
@@ -86,15 +88,18 @@ def rewrite_with_llm(synthesis: Synthesis, settings: Settings, cache_dir: Path |
                                          max_tokens=3000, purpose="synthesize")
     except JtbdError as exc:
         return synthesis.model_copy(update={"method": {**synthesis.method, "writer": f"rules (llm failed: {exc.reason[:120]})"}})
-    return apply_wording(synthesis, wording, settings.key_result_date or default_date())
+    return apply_wording(synthesis, wording, settings.key_result_date or default_date(), products)
 
 
-def apply_wording(synthesis: Synthesis, wording: LLMWording, date: str) -> Synthesis:
-    """Merge validated LLM wording into the synthesis; uncited or unknown-id items are dropped."""
+def apply_wording(synthesis: Synthesis, wording: LLMWording, date: str, products: list[str] = ()) -> Synthesis:
+    """Merge validated LLM wording into the synthesis. Dropped: items citing no id we gave, stories
+    whose motivation is not a base-form verb phrase, key results that fail the lint. Product names
+    are stripped (solution-agnostic) and fillers ('um') removed."""
     total = len(synthesis.interviews)
     sources: dict[str, Evidence] = {c.id: c.evidence for c in synthesis.clusters} | {o.id: o.evidence for o in synthesis.outcomes}
-    stories = [s for s in (_story(s, sources, total) for s in wording.job_stories[:5]) if s]
-    statements = [s for s in (_statement(s, sources, total) for s in wording.job_statements[:6]) if s]
+    tidy = lambda text: strip_products(drop_fillers(text), list(products))  # noqa: E731
+    stories = [s for s in (_story(s, sources, total, tidy) for s in wording.job_stories[:5]) if s]
+    statements = [s for s in (_statement(s, sources, total, tidy) for s in wording.job_statements[:6]) if s]
     objectives = [o for o in (_objective(o, sources, total, date, n) for n, o in enumerate(wording.objectives[:3], 1)) if o]
     used = bool(stories or statements or objectives)
     return synthesis.model_copy(update={
@@ -113,22 +118,24 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().rstrip(".,")
 
 
-def _story(raw: LLMStory, sources: dict[str, Evidence], total: int) -> JobStory | None:
+def _story(raw: LLMStory, sources: dict[str, Evidence], total: int, tidy) -> JobStory | None:
     ids = _known(raw.cluster_ids, sources)
-    parts = [_clean(raw.situation), _clean(raw.motivation), _clean(raw.expected_outcome)]
+    parts = [tidy(_clean(raw.situation)), tidy(_clean(raw.motivation)), tidy(_clean(raw.expected_outcome))]
     if not ids or not all(parts):
         return None
     parts[0] = re.sub(r"^when\s+", "", parts[0], flags=re.I)
     parts[1] = re.sub(r"^I want to\s+", "", parts[1], flags=re.I)
     parts[2] = re.sub(r"^so (?:that )?I can\s+", "", parts[2], flags=re.I)
+    if not verb_phrase_ok(parts[1]) or not verb_phrase_ok(parts[2]):  # "I want to [base verb]", "so I can [base verb]"
+        return None
     evidence = merge_evidence([sources[i] for i in ids], total)
     return JobStory(id=f"story-llm-{'-'.join(i.split('-')[-1] for i in ids)[:40]}", situation=parts[0], motivation=parts[1],
                     expected_outcome=parts[2], altitude=raw.altitude, evidence=evidence, source_clusters=ids, writer="llm")
 
 
-def _statement(raw: LLMStatement, sources: dict[str, Evidence], total: int) -> JobStatement | None:
+def _statement(raw: LLMStatement, sources: dict[str, Evidence], total: int, tidy) -> JobStatement | None:
     ids = _known(raw.cluster_ids, sources)
-    verb, obj, clarifier = _clean(raw.verb), _clean(raw.object), _clean(raw.clarifier)
+    verb, obj, clarifier = _clean(raw.verb), tidy(_clean(raw.object)), tidy(_clean(raw.clarifier))
     if not ids or not verb or not obj:
         return None
     text = f"{verb[:1].upper()}{verb[1:]} {obj} {clarifier}".strip() + "."

@@ -26,7 +26,9 @@ NUMBER_WORDS = {
     "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
     "sixty": 60, "ninety": 90, "hundred": 100, "half": 0.5, "a couple of": 2, "a dozen": 12, "a thousand": 1000,
 }
-_NUM = re.compile(r"\d+(?:[.,]\d+)?|\b(?:" + "|".join(sorted((re.escape(w) for w in NUMBER_WORDS if w not in ("a", "an")), key=len, reverse=True)) + r")\b", re.I)
+_WORD = "|".join(sorted((re.escape(w) for w in NUMBER_WORDS if w not in ("a", "an")), key=len, reverse=True))
+# a whole number phrase: "about two hundred", "three hundred and forty", "forty-thousand", "2,500"
+_NUM = re.compile(rf"\d+(?:[.,]\d+)?|\b(?:{_WORD})(?:(?:[\s-]+|\s+and\s+)(?:{_WORD}|thousand))*\b", re.I)
 
 
 def lint_key_result(text: str) -> str | None:
@@ -62,12 +64,30 @@ def default_date(today: dt.date | None = None) -> str:
 
 
 def parse_number(text: str) -> tuple[float, re.Match] | None:
+    """The first number in `text` and where it is: 'about two hundred pounds' -> 200."""
     match = _NUM.search(text)
     if not match:
         return None
     raw = match.group(0).lower().replace(",", "")
-    value = NUMBER_WORDS.get(raw)
-    return (float(value if value is not None else raw), match)
+    if raw[0].isdigit():
+        return float(raw), match
+    return _words_value(raw), match
+
+
+def _words_value(words: str) -> float:
+    if words in NUMBER_WORDS:
+        return float(NUMBER_WORDS[words])
+    total, current = 0.0, 0.0
+    for word in re.split(r"[\s-]+", words):
+        if word == "and":
+            continue
+        if word == "hundred":
+            current = (current or 1) * 100
+        elif word == "thousand":
+            total, current = total + (current or 1) * 1000, 0.0
+        else:
+            current += NUMBER_WORDS.get(word, 0)
+    return total + current
 
 
 def _fmt(value: float) -> str:
@@ -80,13 +100,28 @@ def target_for(baseline: str, direction: str) -> str | None:
     if not found:
         return None
     value, match = found
+    if value < 1:  # "half a day": no clean number to halve
+        return None
     percent = "%" in baseline or "percent" in baseline.lower()
     target = value / 2 if direction == "Reduce" else (min(value * 2, 100.0) if percent else value * 2)
-    if direction == "Reduce" and value >= 1 and target < 1 and not percent:
+    if direction == "Reduce" and target < 1 and not percent:
         target = 0  # "one missed deadline" -> zero
     if target == value:
         return None
-    return baseline[: match.start()] + _fmt(target) + baseline[match.end() :]
+    return baseline[: match.start()] + _fmt(target) + _agree(baseline[match.end() :], value, target)
+
+
+def _agree(rest: str, value: float, target: float) -> str:
+    """The noun after the number agrees with the new number: '2 days' -> '1 day', '1 deadline' -> '0 deadlines'."""
+    word = re.match(r"(\s+(?:[a-z]+ed\s+)?)([a-z]+)\b", rest)  # skip one participle: "missed deadline"
+    if not word:
+        return rest
+    noun = word.group(2)
+    if target == 1 and noun.endswith("s") and not noun.endswith("ss"):
+        noun = noun[:-1]
+    elif value == 1 and target != 1 and not noun.endswith("s"):
+        noun += "s"
+    return word.group(1) + noun + rest[word.end() :]
 
 
 def key_result(outcome: OutcomeScore, date: str) -> KeyResult | None:
@@ -119,28 +154,10 @@ def pain_key_result(cluster: Cluster, date: str, phrase: str) -> KeyResult | Non
 
 
 def objective_text(outcome: OutcomeScore) -> str:
-    """Customer-centric: what customers can do, or what they run into less."""
-    from .language import split_verb
+    """Customer-centric: what customers get to do, e.g. "Customers spend less time chasing people"."""
+    from .wording import benefit
 
-    obj = outcome.object.strip().rstrip(".")
-    verb, rest = split_verb(obj)
-    has_verb = verb != "get"
-    if outcome.direction == "minimize":
-        if has_verb:
-            return f"Customers {verb} {rest} with far less {_pain_noun(outcome.metric)}".replace("  ", " ")
-        return f"Customers run into far fewer {obj}"
-    return f"Customers {verb} {rest} more often, and more reliably".replace("  ", " ") if has_verb else f"Customers get more {obj}"
-
-
-def _pain_noun(metric: str) -> str:
-    m = metric.lower()
-    if "time" in m or "hours" in m:
-        return "time and effort"
-    if "number" in m or "likelihood" in m or "chance" in m:
-        return "risk of failure"
-    if "cost" in m or "money" in m:
-        return "cost"
-    return "effort"
+    return f"Customers {benefit(outcome, with_baseline=False)}"
 
 
 def objectives(outcomes: list[OutcomeScore], pains: list[tuple[Cluster, str]], date: str, total: int,

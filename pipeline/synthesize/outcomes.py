@@ -20,6 +20,7 @@ from schemas import Cluster, DesiredOutcome, OutcomeScore
 
 from ..errors import BadInputError
 from .collect import Member
+from .outcome_text import OutcomePhrase, phrase_outcome
 
 SURVEY_HEADER = ["outcome_id", "respondent", "importance", "satisfaction"]
 INTENSITY = re.compile(
@@ -56,7 +57,24 @@ def opportunity(importance: float, satisfaction: float) -> float:
     return round(importance + max(importance - satisfaction, 0.0), 1)
 
 
-def outcome_score(cluster: Cluster, members: list[Member], medoid: DesiredOutcome, survey: dict[str, tuple[float, float]]) -> OutcomeScore:
+def phrased(members: list[Member]) -> list[tuple[Member, OutcomePhrase]]:
+    """Members whose outcome can be said as a well-formed statement, most central first."""
+    out = []
+    for m in members:
+        item = m.item
+        if isinstance(item, DesiredOutcome):
+            phrase = phrase_outcome(item.direction, item.metric, item.object, item.baseline, item.quote.text)
+            if phrase:
+                out.append((m, phrase))
+    return out
+
+
+def outcome_score(cluster: Cluster, members: list[Member], survey: dict[str, tuple[float, float]]) -> OutcomeScore | None:
+    """The cluster's outcome, worded from its most central well-formed member; None when none is."""
+    said = phrased(members)
+    if not said:
+        return None
+    medoid = said[0][1]
     outcome_id = cluster.id.replace("desired_outcome-", "outcome-")
     share = len(cluster.evidence.participants) / max(cluster.evidence.total_participants, 1)
     if outcome_id in survey:
@@ -66,18 +84,18 @@ def outcome_score(cluster: Cluster, members: list[Member], medoid: DesiredOutcom
         importance, satisfaction = estimate_importance(members, share), estimate_satisfaction(members)
         estimated = True
     return OutcomeScore(
-        id=outcome_id, direction=medoid.direction, metric=medoid.metric.strip(), object=medoid.object.strip(),
-        statement=medoid.statement, baseline=baseline_of(members, medoid),
+        id=outcome_id, direction=medoid.direction, metric=medoid.metric, object=medoid.object,
+        statement=medoid.statement, baseline=baseline_of([p for _, p in said], medoid),
         importance=importance, satisfaction=satisfaction, opportunity=opportunity(importance, satisfaction),
         estimated=estimated, evidence=cluster.evidence,
     )
 
 
-def baseline_of(members: list[Member], medoid: DesiredOutcome) -> str | None:
-    """The medoid's own number, else the number most participants said (ties: first in order)."""
+def baseline_of(phrases: list[OutcomePhrase], medoid: OutcomePhrase) -> str | None:
+    """The medoid's own number, else the number said most often with the same metric (ties: first in order)."""
     if medoid.baseline:
         return medoid.baseline
-    said = Counter(m.item.baseline for m in members if getattr(m.item, "baseline", None))  # type: ignore[attr-defined]
+    said = Counter(p.baseline for p in phrases if p.baseline and p.metric == medoid.metric)
     return max(sorted(said), key=lambda b: said[b]) if said else None
 
 
