@@ -463,3 +463,34 @@ def test_every_well_formed_outcome_of_the_samples_is_ranked(minilm):
     assert set(statements) == {"Minimize the time it takes to chase unpaid invoices", "Maximize the number of days I ride to work"}
     riding = statements["Maximize the number of days I ride to work"]
     assert riding.baseline == "two days a week" and riding.evidence.participants == ["cara"]
+
+
+def test_product_names_give_way_to_a_grammatical_generic():
+    assert strip_products("work with generative AI", ["AI"]) == "work with generative tools"
+    assert strip_products("I use AI daily", ["AI"]) == "I use a tool daily"
+    assert strip_products("I tried Asana and Trello", ["Asana", "Trello"]) == "I tried tools"
+
+
+@pytest.mark.parametrize("metric, obj, baseline, quote", [
+    ("the time it takes to", "figure out", "about 30 minutes", "It took me about 30 minutes to figure out."),
+    ("the time it takes to", "have this tool", "10 minutes", "I spent 10 minutes to have this tool."),
+    ("the time it takes to", "understand why my static images for a website were shown on the local server but not in production",
+     "2 hours", "I spent 2 hours trying to understand why my static images for a website were shown on the local server but not in production."),
+    ("the number of", "done any maths", None, "I stopped having done any maths."),
+])
+def test_outcome_objects_must_be_short_concrete_verb_phrases(metric, obj, baseline, quote):
+    from pipeline.synthesize.outcome_text import phrase_outcome
+
+    assert phrase_outcome("minimize", metric, obj, baseline, quote) is None
+
+
+def test_estimated_outcomes_said_once_rank_below_patterns():
+    from pipeline.synthesize.outcomes import frequency, rank_outcomes
+    from schemas import Evidence, OutcomeScore
+
+    def outcome(oid: str, people: list[str], opp: float) -> OutcomeScore:
+        return OutcomeScore(id=oid, direction="minimize", metric="the time it takes to", object="x y", statement="s", importance=5,
+                            satisfaction=5, opportunity=opp, estimated=True, evidence=Evidence(participants=people, total_participants=1248))
+    ranked = rank_outcomes([outcome("o-single", ["a"], 9.0), outcome("o-pattern", ["a", "b"], 4.0)])
+    assert [o.id for o in ranked] == ["o-pattern", "o-single"]
+    assert frequency(21, 21) == 1.0 and 0.2 < frequency(1, 21) < 0.25  # relative to the most-said outcome, not to N

@@ -1,14 +1,17 @@
 """Extraction stage: one transcript in, one `Extraction` out, by rules, LLM, or both.
 
 `auto` means hybrid when an LLM is configured and rules otherwise, so the offline default
-always produces a full result.
+always produces a full result. When the LLM fails for an interview (down, time-outs, 429s,
+never valid output) that interview falls back to the rules with a one-line warning, and
+`Extraction.llm.error` records why: nothing is lost, and the report can say which ones.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from schemas import Extraction, Transcript
+from schemas import Extraction, LLMUsage, Transcript
 
+from ..errors import LLMError
 from ..settings import Settings
 
 
@@ -19,14 +22,31 @@ def chosen_extractor(settings: Settings) -> str:
 
 
 def extract(transcript: Transcript, settings: Settings, cache_dir: Path | None = None) -> Extraction:
+    from .rules import extract_rules
+
     kind = chosen_extractor(settings)
     if kind == "rules":
-        from .rules import extract_rules
-
         return extract_rules(transcript)
     from .llm import extract_with_llm
 
-    return extract_with_llm(transcript, settings, cache_dir=cache_dir, hybrid=(kind == "hybrid"))
+    try:
+        return extract_with_llm(transcript, settings, cache_dir=cache_dir, hybrid=(kind == "hybrid"))
+    except LLMError as exc:
+        return rules_fallback(transcript, settings, exc)
+
+
+def rules_fallback(transcript: Transcript, settings: Settings, exc: LLMError) -> Extraction:
+    """The rules' extraction, marked with the LLM failure, and one warning line on the console."""
+    from rich.markup import escape
+
+    from ..ui import say
+    from .rules import extract_rules
+
+    line = f"{transcript.interview.source}: {exc.reason}; using the rules extractor for this interview"
+    say(f"[yellow]warning[/yellow] {escape(line)}")
+    result = extract_rules(transcript)
+    result.llm = LLMUsage(model=settings.llm.model or "", error=exc.reason)
+    return result
 
 
 def extraction_fingerprint(settings: Settings) -> str:

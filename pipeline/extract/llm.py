@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -74,11 +75,21 @@ class Tally:
 
 
 # prompt ---------------------------------------------------------------------------------------
+# Look-alikes of our delimiters and of chat-template tokens: "</transcript>", "< /TRANSCRIPT >",
+# "<start_of_turn>", "<|im_start|>", and a forged "[turn 3] INTERVIEWER" line label.
+_TAG_LIKE = re.compile(r"<(?=\s*[/|!]?\s*\|?\s*[A-Za-z_])")
+_TURN_LABEL_LIKE = re.compile(r"\[(?=\s*turn\b)", re.IGNORECASE)
+
+
+def neutralise(text: str) -> str:
+    """Transcript text that cannot close its delimiter, open a chat turn or fake a turn label.
+    The brackets become look-alikes (‹ ⟦); grounding still finds quotes that copy them."""
+    return _TURN_LABEL_LIKE.sub("⟦", _TAG_LIKE.sub("‹", " ".join(text.split())))
+
+
 def render_turn(turn: Turn) -> str:
-    text = " ".join(turn.text.split())
-    # the data must not be able to close its own delimiter
-    text = text.replace("<transcript", "‹transcript").replace("</transcript", "‹/transcript")
-    return f"[turn {turn.index}] {turn.role.upper()} ({turn.speaker}): {text}"
+    speaker = neutralise(turn.speaker)
+    return f"[turn {turn.index}] {turn.role.upper()} ({speaker}): {neutralise(turn.text)}"
 
 
 def build_messages(chunk: list[Turn], total_turns: int) -> list[dict[str, str]]:

@@ -57,9 +57,11 @@ def synthesize(reviewed: list[tuple[Transcript, Extraction]], settings: Settings
         infos += build_clusters(kind, [members[i] for i in idx], vectors[idx], threshold, total)
 
     survey = read_survey(Path(settings.survey_csv).expanduser()) if settings.survey_csv else {}
-    scored = (outcome_score(info.cluster, info.members, survey) for info in infos if info.cluster.kind == "desired_outcome")
-    outcomes = rank_outcomes([o for o in scored if o is not None])
+    outcome_infos = [info for info in infos if info.cluster.kind == "desired_outcome"]
+    most = max((len(info.cluster.evidence.participants) for info in outcome_infos), default=1)
     products = language.product_names([a.name for e in extractions for a in e.alternatives if counts(a, settings.include_unreviewed)])
+    scored = (outcome_score(info.cluster, info.members, survey, most, products) for info in outcome_infos)
+    outcomes = rank_outcomes([o for o in scored if o is not None])
     date = settings.key_result_date or default_date()
     pains = [(i.cluster, language.said_phrase(i.medoid.item.quote.text, products))
              for i in infos if i.cluster.kind in ("push", "struggling_moment") and not i.cluster.singleton][:20]

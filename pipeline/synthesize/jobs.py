@@ -23,6 +23,7 @@ from .outcome_text import verb_phrase_ok
 from .wording import activity, benefit, job_parts
 
 SITUATION_KINDS = ("push", "struggling_moment")
+MOTIVATION_CANDIDATES = 40  # pull clusters tried per story (parsing every one is slow at scale)
 GOOD_SITUATION = 2  # situation_score: the person as subject and a readable length
 FALLBACK_MOTIVATION = "find a better way to deal with it"
 FALLBACK_OUTCOME = "get on with the work that matters"  # no outcome shares evidence with the story
@@ -52,13 +53,15 @@ def job_stories(infos: list[ClusterInfo], outcomes: list[OutcomeScore], products
     patterns = [i for i in situations if not i.cluster.singleton] or situations
     pulls = [i for i in infos if i.cluster.kind == "pull"]
     stories: dict[str, JobStory] = {}
+    used: set[str] = set()  # motivations and outcomes already told: the next story prefers others
     for min_score in (GOOD_SITUATION, float("-inf")):  # well-read situations first; any, if none reads well
         for situation_info in patterns:
             if len(stories) >= limit:
                 break
-            story = _story(situation_info, pulls, outcomes, products, total, min_score)
-            if story and story.text not in stories:
+            story = _story(situation_info, pulls, outcomes, products, total, min_score, used)
+            if story and story.text not in stories and story.situation not in used:
                 stories[story.text] = story
+                used |= {story.situation, story.motivation, story.expected_outcome}
         if stories:
             break
     order = {"aspirational": 0, "main": 1, "functional": 2}
@@ -80,6 +83,10 @@ def situation_score(phrase: str) -> float:
         score -= 2
     if re.match(r"^\S+ (?:\S+ )?\w+ (?:it|that|this)\b", phrase):  # "I open it ...": 'it' has no antecedent here
         score -= 2
+    if re.search(r"\b(?:when|if|because|until)\s*$|\b(?:when|if) (?:using|doing|trying)\b|\bwithout \w+ing it\b", phrase):
+        score -= 2  # a dangling subordinate clause: "frustrated when using without realizing it"
+    if re.match(r"^(?:my|our) [\w ]{1,20} (?:is|are) ", phrase):  # "my day job is a teacher": a fact, not a scene
+        score -= 3
     return score
 
 
@@ -92,16 +99,18 @@ def best_situation(members: list[Member], products: list[str], told: set[str] = 
 
 
 def _story(situation_info: ClusterInfo, pulls: list[ClusterInfo], outcomes: list[OutcomeScore], products: list[str], total: int,
-           min_score: float = float("-inf")) -> JobStory | None:
+           min_score: float = float("-inf"), used: set[str] = frozenset()) -> JobStory | None:
     situation = situation_info.cluster
     told = {p for o in outcomes for p in o.evidence.participants}
     speaker, phrase = best_situation(situation_info.members, products, told)
     if len(phrase.split()) < 3 or situation_score(phrase) < min_score:
         return None
     # motivation and outcome from the same person as the situation first, so the story hangs together
-    pull, motivation = _motivation(situation, speaker, pulls, products)
-    outcome = min(outcomes, key=lambda o: (speaker not in o.evidence.participants, -_shared(o, situation), -o.opportunity, o.id)) if outcomes else None
-    expected = benefit(outcome) if outcome else FALLBACK_OUTCOME
+    pull, motivation = _motivation(situation, speaker, pulls, products, used)
+    said = {o.id: language.strip_products(benefit(o), products) for o in outcomes}
+    outcome = min(outcomes, key=lambda o: (speaker not in o.evidence.participants, said[o.id] in used, -_shared(o, situation),
+                                           -o.opportunity, o.id)) if outcomes else None
+    expected = said[outcome.id] if outcome else FALLBACK_OUTCOME
     sources = [situation] + ([pull.cluster] if pull else [])
     evidence = merge_evidence([c.evidence for c in sources] + ([outcome.evidence] if outcome else []), total)
     infos = [situation_info] + ([pull] if pull else [])
@@ -112,19 +121,27 @@ def _story(situation_info: ClusterInfo, pulls: list[ClusterInfo], outcomes: list
     )
 
 
-def _motivation(situation: Cluster, speaker: str, pulls: list[ClusterInfo], products: list[str]) -> tuple[ClusterInfo | None, str]:
-    """The pull cluster that yields a verb phrase: the situation's speaker's first, then the one most
-    of the situation's participants share."""
+def _motivation(situation: Cluster, speaker: str, pulls: list[ClusterInfo], products: list[str],
+                used: set[str] = frozenset()) -> tuple[ClusterInfo | None, str]:
+    """A base-form verb phrase from a pull cluster: the situation's speaker's first, then the pull
+    most of the situation's participants share; a phrase no earlier story used beats one it did."""
     def rank(p: ClusterInfo) -> tuple:
         return (speaker not in p.cluster.evidence.participants, -_shared(p.cluster, situation), -len(p.cluster.evidence.participants), p.cluster.id)
 
-    for pull in sorted(pulls, key=rank):
+    found: list[tuple[tuple, ClusterInfo, str]] = []  # (speaker's own?, used?, order), pull, phrase
+    for order, pull in enumerate(sorted(pulls, key=rank)[:MOTIVATION_CANDIDATES]):
         members = sorted(pull.members[:5], key=lambda m: m.interview_id != speaker)  # stable: centrality kept
         for member in members:
             phrase = language.motivation_phrase(member.item.quote.text, products)
             if phrase and verb_phrase_ok(phrase):  # "I want to [base-form verb] ..."
-                return pull, phrase
-    return None, FALLBACK_MOTIVATION
+                found.append(((member.interview_id != speaker, phrase in used, order), pull, phrase))
+                break
+        if found and found[-1][0][:2] == (False, False):
+            break  # the speaker's own, not told yet: nothing beats it
+    if not found:
+        return None, FALLBACK_MOTIVATION
+    _, pull, phrase = min(found, key=lambda f: f[0])
+    return pull, phrase
 
 
 # job statements ----------------------------------------------------------------------------

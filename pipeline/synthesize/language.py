@@ -154,7 +154,11 @@ def clean_clause(text: str, max_words: int = MAX_WORDS) -> str:
         head = " ".join(words[:max_words])
         cut = max(head.rfind(","), head.rfind(";"), head.rfind(" - "))
         text = head[:cut] if cut > len(head) // 3 else head
-    return text.strip(" ,;:-")
+    return DANGLING.sub("", text.strip(" ,;:-")).strip(" ,;:-")
+
+
+# words a cut clause must not end on ("... and it keeps messing up what I want and")
+DANGLING = re.compile(r"(?:[\s,]+(?:and|or|but|so|to|the|a|an|of|with|for|what|that|which|when|because|my|our|their|I|I'm|I've|I'd|it's|is|are|was|were|in|on|at|some))+$", re.I)
 
 
 def drop_fillers(text: str) -> str:
@@ -214,7 +218,7 @@ _WANT = re.compile(
     re.I,
 )
 _LIKED = re.compile(r"\b(?:loved|liked|love|like|liked how|appreciated) (?:that|how) (?:it|they|you|the \w+) (?P<rest>[^.?!;]*)", re.I)
-_SKIP_VP = re.compile(r"^(?:not|n't|be\b(?! able)|do it|tell|say|think|remember|imagine|afford)", re.I)
+_SKIP_VP = re.compile(r"^(?:not|n't|be\b(?! able)|do it|tell|say|think|remember|imagine|afford|see (?:myself|ourselves|it|that|how|why))", re.I)
 
 
 def motivation_phrase(quote: str, products: list[str]) -> str | None:
@@ -236,7 +240,10 @@ def to_present_third(clause: str) -> str:
 
 def _finish_vp(vp: str, products: list[str]) -> str:
     vp = clean_clause(vp, max_words=16)
-    vp = re.sub(r"\s+(?:like that|like this|that way|too|as well)$", "", vp)
+    words = vp.split()
+    if len(words) > 10 and " and " in " ".join(words[3:12]):  # two wishes in one breath: keep the first
+        vp = vp[: vp.index(" and ", len(" ".join(words[:3])))]
+    vp = re.sub(r"\s+(?:like that|like this|like|that way|too|as well)$", "", vp)
     vp = re.sub(r"^(?:be able to|to)\s+", "", vp)
     return strip_products(to_present(vp), products)
 
@@ -246,10 +253,17 @@ def strip_products(text: str, products: list[str]) -> str:
     """Solution-agnostic wording: 'her Trello board' -> 'her board'; a bare 'Asana' -> 'a tool'."""
     for name in sorted({p for p in products if len(p) > 1}, key=len, reverse=True):
         pattern = re.escape(name)
-        text = re.sub(rf"\b{pattern}(?:'s)?\s+(?=[a-z])", "", text)
-        text = re.sub(rf"\b(?:the |a |an |that |our |my |their )?{pattern}\b", "a tool", text)
+        # "her Trello board" -> "her board": only after a determiner, where the name names a kind of thing
+        text = re.sub(rf"\b(her|his|my|our|their|your|the) {pattern}(?:'s)?\s+(?=[a-z]+\b(?! (?:and|or)\b))", r"\1 ", text)
+        text = re.sub(rf"\b(?:(?:the|a|an|that|our|my|their) |(?P<adj>[a-z]+ ))?(?i:{pattern})\b",
+                      lambda m: f"{m.group('adj')}tools" if m.group("adj") and m.group("adj").strip() not in _NOT_ADJ else
+                      (f"{m.group('adj')}a tool" if m.group("adj") else "a tool"), text)
     text = re.sub(r"\ba tool(?:,? (?:and|or) a tool)+", "tools", text)
     return re.sub(r"\s{2,}", " ", text).strip()
+
+
+_NOT_ADJ = {"use", "using", "used", "with", "to", "of", "in", "on", "for", "and", "or", "like", "is", "was", "about", "from", "by",
+            "at", "me", "showed", "tried", "chose", "picked", "bought", "got", "had", "have", "into", "than", "as"}
 
 
 def product_names(alternatives: list[str]) -> list[str]:

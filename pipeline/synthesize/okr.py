@@ -100,7 +100,7 @@ def target_for(baseline: str, direction: str) -> str | None:
     if not found:
         return None
     value, match = found
-    if value < 1:  # "half a day": no clean number to halve
+    if value < 1 or re.match(r"\s*[-/–]\s*\d", baseline[match.end():]) or re.search(r"\bor\b", baseline):  # "half a day", "10/15 minutes": no one number
         return None
     percent = "%" in baseline or "percent" in baseline.lower()
     target = value / 2 if direction == "Reduce" else (min(value * 2, 100.0) if percent else value * 2)

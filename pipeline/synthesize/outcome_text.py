@@ -22,8 +22,14 @@ from .language import gerund, gerund_phrase, parse, present_third
 
 DURATION = re.compile(r"\b(minutes?|hours?|days?|weeks?|weekends?|months?|years?|evenings?|mornings?|nights?|afternoons?|"
                       r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|shifts?)\b", re.I)
+TRAILING_DURATION = re.compile(r"\s+(?:for|over|in)\s+(?:(?:a|an|the|about|around|over|almost|nearly|whole|full|straight|entire|few|couple|of|\w+teen|\d+|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty)\s+)*"
+                               + DURATION.pattern + r"\s*$", re.I)
 MONEY = re.compile(r"(\$|£|€|\b(dollars?|pounds?|euros?|quid|bucks)\b)", re.I)
 PERSON = {"i", "we", "me", "us", "you"}
+PARTICLES = {"out", "up", "down", "off", "on", "in", "over", "through", "back", "around", "about"}
+WAITING_VERBS = {"sit", "wait", "stay", "hang", "linger", "languish", "pile", "queue"}
+NOT_A_BASELINE = re.compile(r"\b(ago|years|old|since|last|next)\b", re.I)  # when it happened, or how long they've worked
+MAX_OBJECT_WORDS = 10  # longer objects are a whole story, not an object of control
 LIGHT_VERBS = {"do", "get", "have", "be", "try", "go", "make"}
 
 
@@ -41,8 +47,15 @@ class OutcomePhrase:
 
 def phrase_outcome(direction: str, metric: str, obj: str, baseline: str | None, quote: str) -> OutcomePhrase | None:
     """A well-formed outcome for one extracted item, or None (see module doc)."""
-    metric, obj = _squash(metric), _squash(obj).rstrip(".")
-    baseline = _squash(baseline) if baseline else None
+    phrase = _phrase(direction, metric, obj, baseline, quote)
+    if phrase is None or len(phrase.object.split()) > MAX_OBJECT_WORDS or re.search(r"[()]| ,", phrase.object):
+        return None
+    return phrase
+
+
+def _phrase(direction: str, metric: str, obj: str, baseline: str | None, quote: str) -> OutcomePhrase | None:
+    metric, obj = _squash(metric), re.sub(r"[\s,;(]+(?:and|or|but|so|then)?\W*$", "", _squash(obj).rstrip("."))
+    baseline = _squash(baseline) if baseline and not NOT_A_BASELINE.search(baseline) else None
     doc = parse(quote)
     money = _money(doc, direction)
     if money:
@@ -93,17 +106,20 @@ def _time(direction: str, obj: str, baseline: str | None, doc) -> OutcomePhrase 
     obj = _try_to(obj, doc)
     obj = re.sub(r"\b(and|or) (\w+)ing\b", lambda m: f"{m.group(1)} {_base_of(m.group(2) + 'ing', doc)}", obj)
     first = obj.split()[0].lower() if obj else ""
-    if not first or first == "do" and not _activity(obj[3:], doc):
+    if not first or first in ("have", "be") or first == "do" and not _activity(obj[3:], doc):
         return None
     verb_tok = next((t for t in doc if t.lemma_.lower() == first and t.pos_ in ("VERB", "AUX")), None)
     subject = _subject_phrase(verb_tok) if verb_tok is not None else None
     if subject == "":  # 'when they got on calls': not the participant's own task
         return None
+    if subject and (verb_tok.lemma_.lower() not in WAITING_VERBS or len(subject.split()) > 3):
+        return None  # only a thing left waiting reads well as "the time X sits/waits ..."
     if subject:  # someone else's verb: "a lead sat in the sheet for nine days"
         clause, duration = _clause_without_duration(verb_tok)
         if not clause:
             return None
         return OutcomePhrase(direction, "the time", f"{subject} {clause}", duration or _duration(baseline, clause))
+    obj = TRAILING_DURATION.sub("", obj)  # "delegate that task for a straight week": the week is no part of the job
     if not verb_phrase_ok(obj):
         return None
     baseline = _duration(baseline, obj) or _other_duration(doc, obj)
@@ -180,7 +196,8 @@ def _duration(baseline: str | None, obj: str) -> str | None:
 
 def _other_duration(doc, obj: str) -> str | None:
     for ent in doc.ents:
-        if ent.label_ in ("DATE", "TIME") and ent.text.lower() not in obj.lower() and DURATION.search(ent.text):
+        if ent.label_ in ("DATE", "TIME") and ent.text.lower() not in obj.lower() and DURATION.search(ent.text) \
+                and not NOT_A_BASELINE.search(ent.text):
             start = ent.start
             while start > 0 and doc[start - 1].lower_ in ("a", "whole", "an", "about", "entire", "full", "every"):
                 start -= 1
@@ -191,7 +208,7 @@ def _other_duration(doc, obj: str) -> str | None:
 def verb_phrase_ok(obj: str) -> bool:
     """A base-form verb with something after it: 'chase unpaid invoices', not 'got' or 'try'."""
     words = obj.split()
-    if len(words) < 2:
+    if len(words) < 2 or len(words) == 2 and words[1].lower() in PARTICLES:  # "figure out" what?
         return False
     doc = parse("I " + obj)
     return doc[1].pos_ in ("VERB", "AUX") and doc[1].tag_ in ("VB", "VBP") and words[0].lower() not in ("be",)
@@ -211,8 +228,12 @@ def _count(direction: str, metric: str, obj: str, baseline: str | None, doc) -> 
                    and t.head.lemma_.lower() in ("stop", "quit", "avoid")), None)
     if ing is not None:
         dobj = [c for c in ing.children if c.dep_ in ("dobj", "prt")]
+        if not dobj or any(c.pos_ == "PRON" for c in dobj):  # "stop using it": using what?
+            return None
         tail = " ".join(doc[c.left_edge.i : c.right_edge.i + 1].text for c in dobj)
         return OutcomePhrase(direction, "the time spent", gerund_phrase(f"{ing.lemma_} {tail}".strip()), None)
+    if words[0].lower() in ("done", "got", "gotten", "had", "made", "been", "did"):
+        return None
     tail = parse(obj)
     if not any(t.pos_ in ("NOUN", "PROPN") and t.tag_ in ("NNS", "NNPS") for t in tail):
         return None

@@ -2,7 +2,8 @@
 
 Importance and satisfaction (1-10) come from a survey CSV when one is given (docs/survey-csv.md),
 otherwise they are estimated from the interviews and marked estimated=True:
-- importance = 1 + 6 * (share of participants who said it) + up to 3 for intensity words
+- importance = 1 + 6 * frequency + up to 3 for intensity words, where frequency =
+  log(1 + participants) / log(1 + participants of the most-said outcome)
   ("every", "hated", "last straw", a number of hours...), averaged over members;
 - satisfaction = the mean over members of 8 when the person says the chosen solution solved it
   ("now", "instead of", "since then", "no longer"), 3 when they say it still hurts ("still",
@@ -12,14 +13,17 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from schemas import Cluster, DesiredOutcome, OutcomeScore
 
 from ..errors import BadInputError
 from .collect import Member
+from .language import strip_products
 from .outcome_text import OutcomePhrase, phrase_outcome
 
 SURVEY_HEADER = ["outcome_id", "respondent", "importance", "satisfaction"]
@@ -30,6 +34,12 @@ INTENSITY = re.compile(
 )
 SOLVED = re.compile(r"\b(now|instead of|since then|since|no longer|anymore|any more|solved|fixed|saves? me|takes me about)\b", re.I)
 UNSOLVED = re.compile(r"\b(still|at zero|wish|not yet|hasn't|haven't|doesn't|keeps?)\b", re.I)
+
+
+def frequency(participants: int, most: int) -> float:
+    """0-1: how often an outcome was said, relative to the most-said outcome, on a log scale, so the
+    estimate means the same at 7 interviews and at 1,248 (where every share of the total is tiny)."""
+    return math.log1p(participants) / math.log1p(max(most, participants, 1))
 
 
 def estimate_importance(members: list[Member], share: float) -> float:
@@ -69,14 +79,17 @@ def phrased(members: list[Member]) -> list[tuple[Member, OutcomePhrase]]:
     return out
 
 
-def outcome_score(cluster: Cluster, members: list[Member], survey: dict[str, tuple[float, float]]) -> OutcomeScore | None:
-    """The cluster's outcome, worded from its most central well-formed member; None when none is."""
+def outcome_score(cluster: Cluster, members: list[Member], survey: dict[str, tuple[float, float]], most: int = 0,
+                  products: list[str] = ()) -> OutcomeScore | None:
+    """The cluster's outcome, worded from its most central well-formed member, with product names
+    taken out (solution-agnostic); None when no member can be said well."""
     said = phrased(members)
     if not said:
         return None
     medoid = said[0][1]
+    medoid = replace(medoid, object=strip_products(medoid.object, list(products)))
     outcome_id = cluster.id.replace("desired_outcome-", "outcome-")
-    share = len(cluster.evidence.participants) / max(cluster.evidence.total_participants, 1)
+    share = frequency(len(cluster.evidence.participants), most)
     if outcome_id in survey:
         importance, satisfaction = survey[outcome_id]
         estimated = False
@@ -100,7 +113,9 @@ def baseline_of(phrases: list[OutcomePhrase], medoid: OutcomePhrase) -> str | No
 
 
 def rank_outcomes(outcomes: list[OutcomeScore]) -> list[OutcomeScore]:
-    return sorted(outcomes, key=lambda o: (-o.opportunity, -len(o.evidence.participants), -o.importance, o.id))
+    """By opportunity; an estimated outcome only one participant said ranks below the patterns."""
+    return sorted(outcomes, key=lambda o: (o.estimated and len(o.evidence.participants) < 2, -o.opportunity,
+                                           -len(o.evidence.participants), -o.importance, o.id))
 
 
 # survey CSV ------------------------------------------------------------------------------
