@@ -10,7 +10,7 @@ from rapidfuzz import fuzz
 
 from pipeline.errors import LLMError
 from pipeline.extract.llm import extract_with_llm
-from pipeline.llm import LLMCache, complete_structured, mode_for, reset_modes
+from pipeline.llm import LLMCache, complete_structured, first_json_object, mode_for, reset_modes
 from pipeline.settings import Settings
 from tests.llm_server import gemma_settings, llama_server, make_transcript  # noqa: F401
 
@@ -40,11 +40,13 @@ def test_extraction_end_to_end_is_grounded_and_cached(gemma_settings: Settings, 
     for item in result.items():  # every surviving quote is verbatim participant text
         turn = TRANSCRIPT.turns[item.quote.turn]
         assert turn.role == "participant" and turn.text[item.quote.start_char:item.quote.end_char] == item.quote.text
-    returned = [json.loads(r["response"])["items"] for r in map(json.loads, (tmp_path / "llm" / "log.jsonl").read_text().splitlines())
-                if "error" not in r]
-    quotes = [i["quote"] for items in returned for i in items]
+    log = [json.loads(line) for line in (tmp_path / "llm" / "log.jsonl").read_text().splitlines()]
+    answers = [first_json_object(r["response"]) for r in log if "error" not in r]
+    assert len(answers) == usage.calls - sum("error" in r for r in log)  # every accepted answer is logged
+    quotes = [i["quote"] for answer in answers for i in answer["items"]]
+    assert quotes, "the model returned no items: grounding was not exercised"
     invented = [q for q in quotes if max(fuzz.partial_ratio(" ".join(q.lower().split()), t) for t in _participant_texts()) < 70]
-    assert usage.dropped_quotes >= len(invented)
+    assert usage.dropped_quotes >= len(invented)  # what the model made up never reaches the output
     assert len(result.items()) <= len(quotes) - usage.dropped_quotes
     again = extract_with_llm(TRANSCRIPT, gemma_settings, cache_dir=tmp_path)
     assert again.items() == result.items()

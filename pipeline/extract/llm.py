@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
 import prompts
 from schemas import (
@@ -60,9 +61,24 @@ class LLMItem(BaseModel):
 
 
 class LLMExtraction(BaseModel):
-    # Required, so "{}" is not an answer. No maxLength/maxItems: llama.cpp turns them into
-    # nested grammar rules that slow decoding to a crawl; the cap is applied after parsing.
+    # Required, so "{}" is not an answer. No maxLength on strings: llama.cpp turns it into nested
+    # grammar rules that slow decoding to a crawl.
     items: list[LLMItem]
+
+
+@lru_cache(maxsize=None)
+def response_model(cap: int) -> type[LLMExtraction]:
+    """LLMExtraction whose JSON schema allows at most `cap` items. Grammar-constrained servers
+    (llama.cpp) then must close the list, so a small model cannot loop until max_tokens; the
+    cap is not validated, longer lists from other servers are cut after parsing."""
+    return create_model("LLMExtraction", __base__=LLMExtraction,
+                        items=(list[LLMItem], Field(json_schema_extra={"maxItems": cap})))
+
+
+def items_cap(chunk: list[Turn]) -> int:
+    """About two statements per participant turn, within [4, MAX_ITEMS_PER_CHUNK]."""
+    answers = sum(t.role == "participant" for t in chunk)
+    return max(4, min(MAX_ITEMS_PER_CHUNK, 2 * answers))
 
 
 class Tally:
@@ -184,7 +200,7 @@ def extract_llm(transcript: Transcript, settings: Settings, cache_dir: Path | No
         if not any(t.role == "participant" for t in chunk):
             continue  # nothing in it can be evidence
         answer, used = complete_structured(
-            build_messages(chunk, len(transcript.turns)), LLMExtraction, settings, cache,
+            build_messages(chunk, len(transcript.turns)), response_model(items_cap(chunk)), settings, cache,
             purpose=f"extract {transcript.interview.id} turns {chunk[0].index}-{chunk[-1].index}",
         )
         usage = usage + used
