@@ -108,7 +108,10 @@ class Runner:
             write_model(path, extract(transcript, self.settings, cache_dir=self.ws.cache_dir))
 
         self._stage("extract", interview.id, key, path, make)
-        return read_model(path, Extraction)
+        extraction = read_model(path, Extraction)
+        if extraction.llm and extraction.llm.error:
+            self.ws.mark_done(interview.id, "extract", "")  # rules stood in for a failed LLM: try it again next run
+        return extraction
 
     def coach(self, interview: Interview) -> None:
         from .coach import coach, coach_fingerprint

@@ -144,3 +144,17 @@ def test_first_json_object_skips_prose_and_broken_objects() -> None:
     assert first_json_object('Sure {not json} and {"a": {"b": 1}} tail') == {"a": {"b": 1}}
     with pytest.raises(ValueError, match="invalid JSON"):
         first_json_object('{"a": 1')
+
+
+def test_raw_newlines_in_grammar_output_still_parse() -> None:
+    # llama.cpp's JSON grammar lets a literal newline into a string; that is not worth a retry
+    assert first_json_object('{"reason": "line one\nline two"}') == {"reason": "line one\nline two"}
+
+
+def test_gemma3_prompt_folds_the_system_message_into_the_first_user_turn() -> None:
+    from pipeline.llm.gemma_server import render_gemma3
+
+    prompt = render_gemma3([{"role": "system", "content": "Rules."}, {"role": "user", "content": "Data."},
+                            {"role": "assistant", "content": "{}"}, {"role": "user", "content": "Again."}])
+    assert prompt == ("<start_of_turn>user\nRules.\n\nData.<end_of_turn>\n<start_of_turn>model\n{}<end_of_turn>\n"
+                      "<start_of_turn>user\nAgain.<end_of_turn>\n<start_of_turn>model\n")

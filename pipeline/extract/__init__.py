@@ -7,6 +7,7 @@ never valid output) that interview falls back to the rules with a one-line warni
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from schemas import Extraction, LLMUsage, Transcript
@@ -30,9 +31,14 @@ def extract(transcript: Transcript, settings: Settings, cache_dir: Path | None =
     from .llm import extract_with_llm
 
     try:
-        return extract_with_llm(transcript, settings, cache_dir=cache_dir, hybrid=(kind == "hybrid"))
+        return extract_with_llm(transcript, settings, cache_dir=cache_dir or default_cache_dir(), hybrid=(kind == "hybrid"))
     except LLMError as exc:
         return rules_fallback(transcript, settings, exc)
+
+
+def default_cache_dir() -> Path:
+    """Where LLM answers are cached outside a workspace (`jtbd eval`): $JTBD_CACHE_DIR or ~/.cache/jtbd."""
+    return Path(os.environ.get("JTBD_CACHE_DIR") or Path.home() / ".cache" / "jtbd")
 
 
 def rules_fallback(transcript: Transcript, settings: Settings, exc: LLMError) -> Extraction:

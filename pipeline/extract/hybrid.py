@@ -1,15 +1,15 @@
-"""Hybrid extraction: spaCy rules and the LLM run independently; their grounded items are merged.
+"""Hybrid extraction: spaCy rules and the LLM run independently; their grounded items are merged
+so that the hybrid is never much worse than the rules alone, whatever the model.
 
-Design (see the report in benchmarks/llm_tokens.py's docstring for the measurements):
-- Both extractors see the whole transcript. Rules are precise on the phrasings their lexicons
-  know; the LLM finds paraphrased forces the lexicons miss. Neither is asked to vet the other,
-  which keeps the LLM prompt independent of the rules version (one cached call per chunk).
-- An item both found (same kind, overlapping quote) becomes one item, extractor="hybrid", with
-  raised confidence, the rules' span (sentence-aligned) and, for a force whose types disagree,
-  the type of the side named by `prefer` (default: rules, which measured better against the
-  gold labels with a small model); the other side's type is kept in the note for the reviewer.
-- Items only one side found are kept with that side's name and confidence; the reviewer sees
-  which extractor proposed each one.
+Design (measured on samples/ with `jtbd eval --extractor rules|llm|hybrid`; figures in the report):
+- Rules items are always kept, with the rules' span and type. An item the LLM also found (same
+  kind, overlapping quote) becomes extractor="hybrid" with raised confidence; when the types
+  disagree the rules' type stays (unless prefer="llm") and the LLM's reading goes in the note.
+- Items only the LLM found are added only when the LLM has earned trust on this interview:
+  it confirmed (same span and type) at least TRUST_SHARE of the rules' forces, judged on at
+  least TRUST_MIN_FORCES of them. A model that does not see what the precise rules see (a tiny
+  local model mostly returns grounded-but-random sentences) adds nothing; a capable one adds
+  the paraphrased forces the lexicons miss.
 - Stages come from the rules (built from the interviewer's questions); the LLM's stage labels
   only fill items the rules left without a stage.
 """
@@ -25,6 +25,8 @@ from .chunking import same_evidence
 
 KINDS = ("forces", "struggling_moments", "alternatives", "workarounds", "decision_criteria", "desired_outcomes")
 AGREEMENT_BONUS = 0.2
+TRUST_SHARE = 0.5
+TRUST_MIN_FORCES = 2
 
 
 def agree(rules_item: Item, llm_item: Item, prefer: Literal["rules", "llm"]) -> Item:
@@ -45,7 +47,15 @@ def agree(rules_item: Item, llm_item: Item, prefer: Literal["rules", "llm"]) -> 
     return base.model_copy(update=update)
 
 
-def merge_kind(rules_items: list[Item], llm_items: list[Item], prefer: Literal["rules", "llm"]) -> list[Item]:
+def confirmed_share(rules: Extraction, llm: Extraction) -> float | None:
+    """Share of the rules' forces the LLM found with the same type; None when too few to judge."""
+    if len(rules.forces) < TRUST_MIN_FORCES:
+        return None
+    hits = sum(any(same_evidence(r, l) and r.type == l.type for l in llm.forces) for r in rules.forces)
+    return hits / len(rules.forces)
+
+
+def merge_kind(rules_items: list[Item], llm_items: list[Item], prefer: Literal["rules", "llm"], add_llm_only: bool) -> list[Item]:
     merged: list[Item] = []
     unmatched_llm = list(llm_items)
     for r in rules_items:
@@ -55,13 +65,18 @@ def merge_kind(rules_items: list[Item], llm_items: list[Item], prefer: Literal["
             continue
         unmatched_llm.remove(match)
         merged.append(agree(r, match, prefer))
-    merged += unmatched_llm
+    if add_llm_only:
+        merged += unmatched_llm
     return sorted(merged, key=lambda i: (i.quote.turn, i.quote.start_char))
 
 
-def combine(rules: Extraction, llm: Extraction, prefer: Literal["rules", "llm"] = "rules") -> Extraction:
-    """The hybrid Extraction from a rules one and an LLM one of the same transcript."""
-    fields = {kind: merge_kind(getattr(rules, kind), getattr(llm, kind), prefer) for kind in KINDS}
+def combine(rules: Extraction, llm: Extraction, prefer: Literal["rules", "llm"] = "rules", trust: bool | None = None) -> Extraction:
+    """The hybrid Extraction from a rules one and an LLM one of the same transcript.
+    `trust` forces whether LLM-only items are added; by default the LLM must earn it."""
+    if trust is None:
+        share = confirmed_share(rules, llm)
+        trust = share is not None and share >= TRUST_SHARE
+    fields = {kind: merge_kind(getattr(rules, kind), getattr(llm, kind), prefer, trust) for kind in KINDS}
     return rules.model_copy(update={
         "extractor": "hybrid",
         "stages": rules.stages or llm.stages,

@@ -69,8 +69,8 @@ class LLMExtraction(BaseModel):
 @lru_cache(maxsize=None)
 def response_model(cap: int) -> type[LLMExtraction]:
     """LLMExtraction whose JSON schema allows at most `cap` items. Grammar-constrained servers
-    (llama.cpp) then must close the list, so a small model cannot loop until max_tokens; the
-    cap is not validated, longer lists from other servers are cut after parsing."""
+    (llama.cpp) then must close the list, so a small model cannot loop until max_tokens. It is
+    not validated (that would cost a retry): servers that ignore it are cut to MAX_ITEMS_PER_CHUNK."""
     return create_model("LLMExtraction", __base__=LLMExtraction,
                         items=(list[LLMItem], Field(json_schema_extra={"maxItems": cap})))
 
@@ -227,7 +227,7 @@ def llm_fingerprint(settings: Settings) -> str:
     host = endpoint_for(llm).host if llm.configured else ""
     parts = {
         "model": llm.model, "host": host, "temperature": llm.temperature,
-        "chunk": [llm.max_turns_per_chunk, llm.chunk_overlap_turns, CHUNK_MAX_CHARS],
+        "chunk": [llm.max_turns_per_chunk, llm.chunk_overlap_turns, CHUNK_MAX_CHARS, MAX_ITEMS_PER_CHUNK],
         "prompts": [prompts.load(n).text for n in ("extract.system", "extract.user")],
         "schema": LLMExtraction.model_json_schema(),
     }

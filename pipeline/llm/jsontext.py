@@ -4,7 +4,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-_decoder = json.JSONDecoder()
+# strict=False: grammar-constrained servers (llama.cpp's `char ::= [^"\\]`) let raw newlines into
+# strings; they are harmless, and rejecting them would turn a usable answer into a retry.
+_decoder = json.JSONDecoder(strict=False)
 
 
 def first_json_object(text: str) -> Any:
