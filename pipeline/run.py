@@ -117,11 +117,12 @@ class Runner:
         from .coach import coach, coach_fingerprint
 
         path = self.ws.coach_path(interview.id)
-        tpath = self.ws.transcript_path(interview.id)
-        key = _hash_text(_file_hash(tpath), coach_fingerprint(self.settings))
+        tpath, epath = self.ws.transcript_path(interview.id), self.ws.extraction_path(interview.id)
+        key = _hash_text(_file_hash(tpath), _file_hash(epath), coach_fingerprint(self.settings))
 
         def make() -> None:
-            write_model(path, coach(read_model(tpath, Transcript), self.settings))
+            # the extraction stage already ran: reuse it rather than extracting again for coverage
+            write_model(path, coach(read_model(tpath, Transcript), self.settings, read_model(epath, Extraction)))
 
         self._stage("coach", interview.id, key, path, make)
 
@@ -157,8 +158,8 @@ class Runner:
 
         if not self.ws.interview_ids():
             return  # nothing processed (all failed, or only failures): the failures were already reported
-        written = export(self.ws, self.settings)
-        self.result.outputs.append(written[0].parent if written else self.ws.exports_dir)
+        export(self.ws, self.settings)
+        self.result.outputs.append(self.ws.exports_dir)
 
     # the whole job -------------------------------------------------------------
     def run(self, stages: tuple[str, ...] = STAGES) -> RunResult:
