@@ -8,15 +8,7 @@ PY=${PYTHON:-python3}
 want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
 
-if [ "$want_test" = 1 ]; then
-  missing=""
-  for bin in espeak-ng sox chromium chromedriver; do command -v "$bin" >/dev/null || missing=1; done
-  if [ -n "$missing" ]; then
-    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq espeak-ng sox chromium chromium-driver >/dev/null
-  fi
-fi
+if [ "$want_test" = 1 ]; then scripts/system-packages.sh; fi
 
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 PIP=".venv/bin/pip"
