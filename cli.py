@@ -49,7 +49,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     stages = tuple(s for s in STAGES if s not in (args.skip or []))
     result = run(folder, _settings(args, folder), stages)
     done = sum(len(v) for k, v in result.done.items() if k in ("transcribe", "extract"))
-    say(f"{len(result.interviews)} interviews, {len(result.failures)} failed; "
+    problems = f", {len(result.failures)} problem{'' if len(result.failures) == 1 else 's'}" if result.failures else ""
+    say(f"{len(result.analysed)} of {result.files} interview files analysed{problems}; "
         f"{'nothing to redo' if not done else 'results updated'} in {folder / 'jtbd-results'}")
     for path in result.outputs:
         say(f"  {path}")

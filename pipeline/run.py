@@ -30,6 +30,8 @@ class RunResult:
     done: dict[str, list[str]] = field(default_factory=dict)  # stage -> interview ids processed (not skipped)
     skipped: dict[str, list[str]] = field(default_factory=dict)
     outputs: list[Path] = field(default_factory=list)
+    files: int = 0  # interview files found, usable or not
+    analysed: list[str] = field(default_factory=list)  # interview ids whose per-interview stages all succeeded
 
     @property
     def ok(self) -> bool:
@@ -54,12 +56,19 @@ class Runner:
     # bookkeeping -------------------------------------------------------------
     def _fail(self, where: str, exc: BaseException) -> None:
         if isinstance(exc, JtbdError):
-            line = exc.line() if exc.path else f"{where}: {exc.reason}"
+            line = f"{self._shown(exc.path)}: {exc.reason}" if exc.path else f"{where}: {exc.reason}"
         else:
             line = f"{where}: unexpected error ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}); details in {self.ws.log_path}"
         self.ws.log(f"FAILED {line}\n{''.join(traceback.format_exception(exc))}")
         self.result.failures.append(line)
         self.progress.error(line)
+
+    def _shown(self, path: str) -> str:
+        """A file inside the interview folder is named relative to it, as the researcher dropped it there."""
+        try:
+            return str(Path(path).resolve().relative_to(self.ws.folder.resolve()))
+        except ValueError:
+            return path
 
     def _stage(self, stage: str, interview_id: str, key: str, output: Path, make: Callable[[], None]) -> bool:
         """Run `make` unless the output is fresh for `key`. Returns False when it failed."""
@@ -164,7 +173,7 @@ class Runner:
     # the whole job -------------------------------------------------------------
     def run(self, stages: tuple[str, ...] = STAGES) -> RunResult:
         interviews, problems = ingest.discover(self.ws.folder)
-        self.result.interviews = interviews
+        self.result.interviews, self.result.files = interviews, len(interviews) + len(problems)
         with self.ws.lock(), self.progress:
             for problem in problems:
                 self._fail(problem.path or "", problem)
@@ -200,6 +209,7 @@ class Runner:
             except Exception as exc:  # noqa: BLE001 - one bad interview never stops the others
                 self._fail(interview.source, exc)
                 return
+        self.result.analysed.append(interview.id)
 
 
 def run(folder: Path, settings: Settings, stages: tuple[str, ...] = STAGES, progress: Progress | None = None) -> RunResult:
