@@ -6,6 +6,7 @@ transcript are label errors, reported and left out of the scores.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -140,33 +141,56 @@ def transcript_for(folder: Path, interview: str) -> Path | None:
     return path if path.is_file() and path.suffix.lower() in TRANSCRIPT_EXTENSIONS else None
 
 
-def load_transcript(path: Path) -> Transcript:
+def load_transcript(path: Path, roles: dict[str, dict[str, str]] | None = None) -> Transcript:
+    """A transcript file as `jtbd run` reads it, with the folder's role overrides applied."""
     from .importers import import_transcript
+    from .roles import apply_role_overrides
 
     interview = Interview(id=slug(path.stem), source=path.name, kind="transcript", sha256=sha256_file(path), title=path.stem)
-    return import_transcript(path, interview)
+    transcript = import_transcript(path, interview)
+    return apply_role_overrides(transcript, (roles or {}).get(interview.id, {}))
 
 
-def evaluate(folder: Path, settings: Settings) -> EvalReport:
-    from .extract import chosen_extractor, extract
+@dataclass
+class Labelled:
+    """One gold file with the transcript it labels."""
+
+    labels: GoldLabels
+    transcript: Transcript
+    path: Path
+
+
+def load_labelled(folder: Path, skipped: list[str] | None = None) -> list[Labelled]:
+    """Every gold/*.gold.json of `folder` with its transcript; the ones without are noted in `skipped`."""
+    from .settings import load_settings
 
     folder = Path(folder)
     gold_dir = folder / "gold"
     if not gold_dir.is_dir():
         raise BadInputError("no gold/ folder with *.gold.json labels", str(folder))
-    report = EvalReport(folder=str(folder), extractor=chosen_extractor(settings))
+    roles = load_settings(folder).roles
+    out = []
     for gold_path in sorted(gold_dir.glob("*.gold.json")):
         labels = read_model(gold_path, GoldLabels)
         path = transcript_for(folder, labels.interview)
         if path is None:
-            report.skipped.append(f"{gold_path.name}: no transcript '{labels.interview}' in {folder}")
+            if skipped is not None:
+                skipped.append(f"{gold_path.name}: no transcript '{labels.interview}' in {folder}")
             continue
-        transcript = load_transcript(path)
-        gold, errors = locate_gold(transcript, labels)
-        extraction = extract(transcript, settings)
-        report.interviews.append(score_interview(labels.interview, extraction.forces, gold, errors))
+        out.append(Labelled(labels, load_transcript(path, roles), path))
+    return out
+
+
+def evaluate(folder: Path, settings: Settings) -> EvalReport:
+    from .extract import chosen_extractor, extract
+
+    report = EvalReport(folder=str(folder), extractor=chosen_extractor(settings))
+    for item in load_labelled(Path(folder), report.skipped):
+        gold, errors = locate_gold(item.transcript, item.labels)
+        extraction = extract(item.transcript, settings)
+        report.interviews.append(score_interview(item.labels.interview, extraction.forces, gold, errors))
     if not report.interviews:
-        raise BadInputError("no gold label file matches a transcript in the folder", str(gold_dir))
+        raise BadInputError("no gold label file matches a transcript in the folder", str(Path(folder) / "gold"))
     return report
 
 

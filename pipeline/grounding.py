@@ -79,6 +79,24 @@ def _fuzzy(turn: Turn, needle: str, min_score: float) -> tuple[float, Quote] | N
     return found.score, quote_at(turn, start, end)
 
 
+def find_exact(transcript: Transcript, text: str, roles: Iterable[str] = ("participant",)) -> list[Quote]:
+    """Every place (turn and offset) where `text` occurs verbatim, normalised as `locate` does."""
+    needle, _ = _normalise(text.strip().strip('"').strip())
+    if len(needle) < 3:
+        return []
+    roles = set(roles)
+    found = []
+    for turn in transcript.turns:
+        if turn.role not in roles:
+            continue
+        hay, index = _normalise(turn.text)
+        pos = hay.find(needle)
+        while pos >= 0:
+            found.append(quote_at(turn, index[pos], index[pos + len(needle) - 1] + 1))
+            pos = hay.find(needle, pos + 1)
+    return found
+
+
 def locate(
     transcript: Transcript,
     text: str,

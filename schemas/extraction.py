@@ -36,6 +36,10 @@ STAGES: tuple[Stage, ...] = (
 )
 
 JobDimension = Literal["functional", "emotional", "social"]
+# What kind of story an interview tells. Only a switch story walks the purchase timeline to the end;
+# an adoption story (taking up a new way of working, e.g. AI tools) mostly sits in use and judging.
+InterviewKind = Literal["switch", "adoption", "churn", "everyday_use"]
+INTERVIEW_KINDS: tuple[InterviewKind, ...] = ("switch", "adoption", "churn", "everyday_use")
 Extractor = Literal["rules", "llm", "hybrid", "human"]
 Verdict = Literal["pending", "accepted", "rejected"]
 ItemKind = Literal[
