@@ -2,6 +2,7 @@
 from .coach import CoachReport, Gap, QuestionFlag, TalkStats
 from .extraction import (
     FORCE_TYPES,
+    INTERVIEW_KINDS,
     STAGES,
     Alternative,
     DecisionCriterion,
@@ -9,6 +10,7 @@ from .extraction import (
     Extraction,
     Force,
     ForceType,
+    InterviewKind,
     Item,
     LLMUsage,
     Quote,
@@ -18,7 +20,7 @@ from .extraction import (
     Workaround,
     item_id,
 )
-from .gold import GoldFlag, GoldForce, GoldLabels
+from .gold import GoldFlag, GoldForce, GoldLabels, GoldQuestion
 from .review import Decision, Review
 from .synthesis import (
     Cluster,

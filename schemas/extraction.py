@@ -40,7 +40,7 @@ JobDimension = Literal["functional", "emotional", "social"]
 # an adoption story (taking up a new way of working, e.g. AI tools) mostly sits in use and judging.
 InterviewKind = Literal["switch", "adoption", "churn", "everyday_use"]
 INTERVIEW_KINDS: tuple[InterviewKind, ...] = ("switch", "adoption", "churn", "everyday_use")
-Extractor = Literal["rules", "llm", "hybrid", "human"]
+Extractor = Literal["rules", "classifier", "llm", "hybrid", "human"]
 Verdict = Literal["pending", "accepted", "rejected"]
 ItemKind = Literal[
     "force", "struggling_moment", "alternative", "workaround", "decision_criterion", "desired_outcome"
@@ -74,7 +74,8 @@ class Item(BaseModel):
     extractor: Extractor = "rules"
     confidence: float = Field(default=0.5, ge=0.0, le=1.0)
     verdict: Verdict = Field(default="pending", description="Set by the review stage; rejected items never reach synthesis.")
-    note: str | None = None
+    note: str | None = Field(default=None, description="The researcher's note (set in review only).")
+    cue: str | None = Field(default=None, description="What the extractor read in the quote (its cue words or reading); never the researcher's.")
 
 
 class Force(Item):
@@ -144,7 +145,8 @@ class Extraction(BaseModel):
     schema_version: int = 1
     interview_id: str
     transcript_sha256: str = ""
-    extractor: str = Field(default="rules", description="'rules', 'llm' or 'hybrid'.")
+    extractor: str = Field(default="rules", description="'rules', 'classifier', 'llm' or 'hybrid'.")
+    story_kind: InterviewKind | None = Field(default=None, description="switch, adoption, churn or everyday_use: only a switch walks the purchase timeline.")
     stages: list[StageSpan] = Field(default_factory=list)
     forces: list[Force] = Field(default_factory=list)
     struggling_moments: list[StrugglingMoment] = Field(default_factory=list)
