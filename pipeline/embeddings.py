@@ -57,6 +57,16 @@ def embed(texts: list[str], settings: Settings, cache_dir: Path | None = None) -
     return _cached(texts, method_name(settings), encoder, cache_dir)
 
 
+MINILM_NAME = "minilm:all-MiniLM-L6-v2"
+
+
+def embed_minilm(texts: list[str], cache_dir: Path | None = None) -> np.ndarray:
+    """MiniLM rows whatever the settings say: the trained classifier was fitted on exactly these."""
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    return _cached(texts, MINILM_NAME, _minilm_encode, cache_dir)
+
+
 # cache ------------------------------------------------------------------------
 def _key(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]

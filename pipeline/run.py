@@ -144,13 +144,15 @@ class Runner:
         ids = [i for i in current if self.ws.extraction_path(i).is_file()]
         if not ids:
             return
+        from .synthesize import Reviewed
+
         reviewed = []
         for interview_id in ids:
             extraction = read_model(self.ws.extraction_path(interview_id), Extraction)
             review_path = self.ws.review_path(interview_id)
             review = read_model(review_path, Review) if review_path.is_file() else Review(interview_id=interview_id)
             transcript = read_model(self.ws.transcript_path(interview_id), Transcript)
-            reviewed.append((transcript, apply_review(extraction, review, transcript).extraction))
+            reviewed.append(Reviewed(transcript, apply_review(extraction, review, transcript).extraction, review.state == "reviewed"))
         with self.progress.task(f"synthesizing {len(ids)} interviews", total=1.0):
             synthesis = synthesize(reviewed, self.settings, cache_dir=self.ws.cache_dir)
         write_model(self.ws.synthesis_path, synthesis)

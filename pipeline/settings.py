@@ -51,7 +51,11 @@ class Settings(BaseModel):
     embedding: Literal["auto", "minilm", "llm", "lexical"] = "auto"
     survey_csv: str | None = None
     key_result_date: str = Field(default="", description="Date for key results; default: end of the next quarter.")
-    include_unreviewed: bool = True
+    evidence: Literal["auto", "reviewed", "all"] = Field(
+        default="auto",
+        description="What synthesis counts. auto: drafts until any interview is marked reviewed, then only accepted items of "
+                    "reviewed interviews ('N of M reviewed participants'); all: reviewed interviews' accepted items and the "
+                    "drafts of the others, over all interviews; reviewed: reviewed interviews only, always.")
     progress: bool = True
 
     def fingerprint(self, *fields: str) -> str:

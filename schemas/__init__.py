@@ -31,6 +31,7 @@ from .synthesis import (
     KeyResult,
     Objective,
     OutcomeScore,
+    StoryPart,
     Synthesis,
 )
 from .transcript import Interview, Role, Transcript, Turn, Word

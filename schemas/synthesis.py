@@ -18,14 +18,19 @@ class EvidenceRef(BaseModel):
     start: float | None = None
 
 
+Basis = Literal["drafts", "reviewed", "all"]
+
+
 class Evidence(BaseModel):
     participants: list[str] = Field(default_factory=list, description="Interview ids that support the item.")
     total_participants: int = 0
     refs: list[EvidenceRef] = Field(default_factory=list)
+    basis: Basis = Field(default="drafts", description="What was counted: drafts (nothing reviewed yet), reviewed interviews only, or all.")
 
     @property
     def label(self) -> str:
-        return f"{len(self.participants)} of {self.total_participants} participants"
+        who = "reviewed participants" if self.basis == "reviewed" else "participants"
+        return f"{len(self.participants)} of {self.total_participants} {who}"
 
 
 class Cluster(BaseModel):
@@ -48,15 +53,34 @@ class JobStatement(BaseModel):
     writer: Literal["rules", "llm"] = "rules"
 
 
+class StoryPart(BaseModel):
+    """One part of a job story and the quotes it was written from (whose words they are)."""
+
+    role: Literal["situation", "motivation", "expected_outcome"]
+    text: str = Field(description="The clause as it reads in the story; a '[ … ]' scaffold when the evidence does not fill it.")
+    refs: list[EvidenceRef] = Field(default_factory=list, description="The quotes this part was written from, or for the workshop to fill it from.")
+    scaffold: bool = False
+
+    @property
+    def speakers(self) -> set[str]:
+        return {r.interview_id for r in self.refs}
+
+
 class JobStory(BaseModel):
     id: str
     situation: str
     motivation: str
     expected_outcome: str
     altitude: Altitude = "main"
-    evidence: Evidence
+    evidence: Evidence = Field(description="Who shares the story's situation: the participants of its theme.")
+    parts: list[StoryPart] = Field(default_factory=list, description="Situation, motivation and outcome with the quotes each was written from.")
+    voice: str | None = Field(default=None, description="The interview whose words the story is written from.")
     source_clusters: list[str] = Field(default_factory=list)
     writer: Literal["rules", "llm"] = "rules"
+
+    @property
+    def scaffold(self) -> bool:
+        return any(p.scaffold for p in self.parts)
 
     @property
     def text(self) -> str:
@@ -96,8 +120,10 @@ class Objective(BaseModel):
 
 
 class Synthesis(BaseModel):
-    schema_version: int = 1
+    schema_version: int = 2
     interviews: list[str]
+    basis: Basis = Field(default="drafts", description="drafts: nothing reviewed yet, every draft item counts; reviewed: only accepted items of reviewed interviews; all: reviewed and draft interviews together.")
+    counted: list[str] = Field(default_factory=list, description="The interviews the figures count (the denominator).")
     method: dict[str, str | float | int] = Field(default_factory=dict, description="Embedding model, threshold, writer.")
     clusters: list[Cluster] = Field(default_factory=list)
     job_statements: list[JobStatement] = Field(default_factory=list)

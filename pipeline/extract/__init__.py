@@ -1,9 +1,12 @@
-"""Extraction stage: one transcript in, one `Extraction` out, by rules, LLM, or both.
+"""Extraction stage: one transcript in, one `Extraction` out.
 
-`auto` means hybrid when an LLM is configured and rules otherwise, so the offline default
-always produces a full result. When the LLM fails for an interview (down, time-outs, 429s,
-never valid output) that interview falls back to the rules with a one-line warning, and
-`Extraction.llm.error` records why: nothing is lost, and the report can say which ones.
+Extractors: `rules` (spaCy lexicons, the first offline version), `classifier` (the trained
+offline extractor: linear models over MiniLM embeddings and the rules' cues, weights shipped in
+weights/forces.json), `llm` (an OpenAI-compatible model, every quote grounded) and `hybrid`
+(classifier and LLM together, see hybrid.py). `auto` means hybrid when an LLM is configured and
+the classifier otherwise, so the offline default always produces a full result. When the LLM
+fails for an interview (down, time-outs, 429s, never valid output) that interview falls back to
+the classifier with a one-line warning, and `Extraction.llm.error` records why.
 """
 from __future__ import annotations
 
@@ -19,21 +22,41 @@ from ..settings import Settings
 def chosen_extractor(settings: Settings) -> str:
     if settings.extractor != "auto":
         return settings.extractor
-    return "hybrid" if settings.llm.configured else "rules"
+    return "hybrid" if settings.llm.configured else "classifier"
 
 
-def extract(transcript: Transcript, settings: Settings, cache_dir: Path | None = None) -> Extraction:
-    from .rules import extract_rules
+def uses_classifier(settings: Settings) -> bool:
+    return chosen_extractor(settings) in ("classifier", "hybrid")
 
+
+def extract(transcript: Transcript, settings: Settings, cache_dir: Path | None = None, model=None) -> Extraction:
+    """`model`: a ForceModel to use instead of the shipped weights (cross-validation)."""
     kind = chosen_extractor(settings)
     if kind == "rules":
+        from .rules import extract_rules
+
         return extract_rules(transcript)
-    from .llm import extract_with_llm
+    offline = _offline(transcript, cache_dir, model)
+    if kind == "classifier":
+        return offline
+    from .llm import extract_llm
 
     try:
-        return extract_with_llm(transcript, settings, cache_dir=cache_dir or default_cache_dir(), hybrid=(kind == "hybrid"))
+        llm = extract_llm(transcript, settings, cache_dir=cache_dir or default_cache_dir())
     except LLMError as exc:
-        return rules_fallback(transcript, settings, exc)
+        return offline_fallback(offline, transcript, settings, exc)
+    if kind == "llm":
+        llm.story_kind = offline.story_kind
+        return llm
+    from .hybrid import combine
+
+    return combine(offline, llm)
+
+
+def _offline(transcript: Transcript, cache_dir: Path | None, model) -> Extraction:
+    from .classifier import extract_classifier
+
+    return extract_classifier(transcript, cache_dir=cache_dir, model=model)
 
 
 def default_cache_dir() -> Path:
@@ -41,27 +64,29 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("JTBD_CACHE_DIR") or Path.home() / ".cache" / "jtbd")
 
 
-def rules_fallback(transcript: Transcript, settings: Settings, exc: LLMError) -> Extraction:
-    """The rules' extraction, marked with the LLM failure, and one warning line on the console."""
+def offline_fallback(offline: Extraction, transcript: Transcript, settings: Settings, exc: LLMError) -> Extraction:
+    """The offline extraction, marked with the LLM failure, and one warning line on the console."""
     from rich.markup import escape
 
     from ..ui import say
-    from .rules import extract_rules
 
-    line = f"{transcript.interview.source}: {exc.reason}; using the rules extractor for this interview"
+    line = f"{transcript.interview.source}: {exc.reason}; using the offline extractor for this interview"
     say(f"[yellow]warning[/yellow] {escape(line)}")
-    result = extract_rules(transcript)
-    result.llm = LLMUsage(model=settings.llm.model or "", error=exc.reason)
-    return result
+    offline.llm = LLMUsage(model=settings.llm.model or "", error=exc.reason)
+    return offline
 
 
 def extraction_fingerprint(settings: Settings) -> str:
-    """Everything that changes an extraction: the extractor, its rule data files, prompts and model."""
+    """Everything that changes an extraction: the extractor, its rule data files, weights, prompts and model."""
+    from .classifier import weights_fingerprint
     from .rules import RULES_VERSION
 
     kind = chosen_extractor(settings)
     if kind == "rules":
         return f"rules-{RULES_VERSION}"
+    offline = f"classifier-{RULES_VERSION}-{weights_fingerprint()}"
+    if kind == "classifier":
+        return offline
     from .llm import llm_fingerprint
 
-    return f"{kind}-{RULES_VERSION}-{llm_fingerprint(settings)}"
+    return f"{kind}-{offline}-{llm_fingerprint(settings)}"

@@ -42,7 +42,7 @@ def agree(rules_item: Item, llm_item: Item, prefer: Literal["rules", "llm"]) -> 
     }
     base_type, other_type = getattr(base, "type", None), getattr(other, "type", None)
     if base_type and other_type and base_type != other_type:
-        update["note"] = f"{other.extractor} read this as {other_type}"
+        update["cue"] = f"{other.extractor} read this as {other_type}"
         update["confidence"] = max(rules_item.confidence, llm_item.confidence)
     return base.model_copy(update=update)
 

@@ -2,7 +2,9 @@
 returns is grounded in the transcript (repaired to the real text, or dropped and counted).
 
 The response schema is small and flat on purpose: a 270M-parameter model under a JSON grammar
-can fill it, and a large model loses nothing.
+can fill it, and a large model loses nothing. Recall is not capped by it: chunks are sized to the
+text and each chunk may hold as many items as it has participant sentences (plus a margin), so a
+dense hour-long interview can give a hundred forces.
 """
 from __future__ import annotations
 
@@ -40,8 +42,10 @@ from .chunking import chunk_turns, merge_items
 
 LLM_CONFIDENCE = 0.6
 MIN_QUOTE_WORDS = 3  # shorter "quotes" ("I was", "and") match anywhere and prove nothing
-MAX_ITEMS_PER_CHUNK = 20
-CHUNK_MAX_CHARS = 16000  # keeps a chunk inside an 8k-token context next to the prompt and answer
+ITEMS_MARGIN = 8
+CHUNK_MAX_CHARS = 12000  # about 3k tokens: with the prompt and a full answer, inside an 8k-token context
+TOKENS_PER_ITEM = 110
+_SENTENCE_END = re.compile(r"[.!?]+(\s|$)")
 
 
 class LLMItem(BaseModel):
@@ -51,6 +55,7 @@ class LLMItem(BaseModel):
     quote: str = Field(description="the participant's exact words, from one turn")
     kind: ItemKind
     force_type: ForceType | None = Field(description="for kind=force: push, pull, anxiety or habit; else null")
+    about: Literal["old_way", "new_way"] | None = Field(default=None, description="for kind=force: old_way (push, habit) or new_way (pull, anxiety)")
     stage: Stage | None = Field(description="timeline stage of the statement, or null")
     dimension: JobDimension | None = None
     label: str | None = Field(default=None, description="alternative name, criterion, or short description")
@@ -70,15 +75,19 @@ class LLMExtraction(BaseModel):
 def response_model(cap: int) -> type[LLMExtraction]:
     """LLMExtraction whose JSON schema allows at most `cap` items. Grammar-constrained servers
     (llama.cpp) then must close the list, so a small model cannot loop until max_tokens. It is
-    not validated (that would cost a retry): servers that ignore it are cut to MAX_ITEMS_PER_CHUNK."""
+    not validated (that would cost a retry): servers that ignore it are cut to the cap."""
     return create_model("LLMExtraction", __base__=LLMExtraction,
                         items=(list[LLMItem], Field(json_schema_extra={"maxItems": cap})))
 
 
 def items_cap(chunk: list[Turn]) -> int:
-    """About two statements per participant turn, within [4, MAX_ITEMS_PER_CHUNK]."""
-    answers = sum(t.role == "participant" for t in chunk)
-    return max(4, min(MAX_ITEMS_PER_CHUNK, 2 * answers))
+    """Room for one item per participant sentence, plus a margin: every statement may be one."""
+    sentences = sum(len(_SENTENCE_END.findall(t.text)) or 1 for t in chunk if t.role == "participant")
+    return sentences + ITEMS_MARGIN
+
+
+def answer_tokens(cap: int) -> int:
+    return min(8192, 256 + TOKENS_PER_ITEM * cap)
 
 
 class Tally:
@@ -139,7 +148,12 @@ def to_item(raw: LLMItem, quote) -> Item | None:
                   extractor="llm", confidence=LLM_CONFIDENCE)
     label = (raw.label or "").strip() or quote.text
     if raw.kind == "force":
-        return Force(type=raw.force_type, **common) if raw.force_type else None
+        if not raw.force_type:
+            return None
+        if raw.about and (raw.about == "old_way") != (raw.force_type in ("push", "habit")):
+            # the model's own reading of the way contradicts its type: keep it, trust it less
+            common.update(confidence=0.4, cue=f"typed {raw.force_type} but said to be about the {raw.about.replace('_', ' ')}")
+        return Force(type=raw.force_type, **common)
     if raw.kind == "struggling_moment":
         return StrugglingMoment(description=label, **common)
     if raw.kind == "alternative":
@@ -199,24 +213,17 @@ def extract_llm(transcript: Transcript, settings: Settings, cache_dir: Path | No
     for chunk in chunks:
         if not any(t.role == "participant" for t in chunk):
             continue  # nothing in it can be evidence
+        cap = items_cap(chunk)
         answer, used = complete_structured(
-            build_messages(chunk, len(transcript.turns)), response_model(items_cap(chunk)), settings, cache,
-            purpose=f"extract {transcript.interview.id} turns {chunk[0].index}-{chunk[-1].index}",
+            build_messages(chunk, len(transcript.turns)), response_model(cap), settings, cache,
+            max_tokens=answer_tokens(cap), purpose=f"extract {transcript.interview.id} turns {chunk[0].index}-{chunk[-1].index}",
         )
         usage = usage + used
-        items += [item for raw in answer.items[:MAX_ITEMS_PER_CHUNK] if (item := ground_item(raw, transcript, tally))]
+        items += [item for raw in answer.items[:cap] if (item := ground_item(raw, transcript, tally))]
     record = LLMUsage(model=settings.llm.model or "", prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens,
                       calls=usage.calls, cached_calls=usage.cached_calls, dropped_quotes=tally.dropped, repaired_quotes=tally.repaired,
                       incomplete_items=tally.incomplete)
     return build_extraction(transcript, merge_items(items), "llm", record)
-
-
-def extract_with_llm(transcript: Transcript, settings: Settings, cache_dir: Path | None = None, hybrid: bool = False) -> Extraction:
-    if hybrid:
-        from .hybrid import extract_hybrid
-
-        return extract_hybrid(transcript, settings, cache_dir)
-    return extract_llm(transcript, settings, cache_dir)
 
 
 def llm_fingerprint(settings: Settings) -> str:
@@ -227,7 +234,7 @@ def llm_fingerprint(settings: Settings) -> str:
     host = endpoint_for(llm).host if llm.configured else ""
     parts = {
         "model": llm.model, "host": host, "temperature": llm.temperature,
-        "chunk": [llm.max_turns_per_chunk, llm.chunk_overlap_turns, CHUNK_MAX_CHARS, MAX_ITEMS_PER_CHUNK],
+        "chunk": [llm.max_turns_per_chunk, llm.chunk_overlap_turns, CHUNK_MAX_CHARS, ITEMS_MARGIN],
         "prompts": [prompts.load(n).text for n in ("extract.system", "extract.user")],
         "schema": LLMExtraction.model_json_schema(),
     }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from schemas import Extraction, Force, Transcript, Turn, item_id
+from schemas import Extraction, Force, StageSpan, Transcript, Turn, item_id
 from schemas.extraction import Item
 
 from ..grounding import quote_at
@@ -31,7 +31,18 @@ class _State:
     cues: dict[int, str] = field(default_factory=dict)
 
 
-def extract_rules(transcript: Transcript) -> Extraction:
+@dataclass
+class Analysis:
+    """The parsed participant sentences of one transcript with their rules stage and cue hits;
+    shared by the rules extractor and the trained classifier, so the text is parsed once."""
+
+    transcript: Transcript
+    sentences: list[Sentence]
+    stages: list[StageSpan]
+    pats: Compiled
+
+
+def analyse(transcript: Transcript) -> Analysis:
     nlp, pats = load_nlp(), compiled()
     participant = [t for t in transcript.turns if t.role == "participant" and t.text.strip()]
     docs = dict(zip((t.index for t in participant), nlp.pipe(t.text for t in participant)))
@@ -42,17 +53,31 @@ def extract_rules(transcript: Transcript) -> Extraction:
             sentences += _participant_turn(turn, docs[turn.index], pats, state)
         else:
             _interviewer_turn(turn, nlp, pats, state)
-    forces = [f for s in sentences for f in _forces(s, pats)]
+    return Analysis(transcript, sentences, build_spans(transcript, state.turn_stage, state.cues), pats)
+
+
+def build_from(analysis: Analysis, forces: list[Force], extractor: str) -> Extraction:
+    """An Extraction with the given forces and the rules' stages and other elements."""
+    transcript = analysis.transcript
     extraction = Extraction(
         interview_id=transcript.interview.id,
         transcript_sha256=transcript.interview.sha256,
-        extractor="rules",
-        stages=build_spans(transcript, state.turn_stage, state.cues),
+        extractor=extractor,
+        stages=analysis.stages,
         forces=forces,
     )
-    for name, items in extract_elements(sentences, forces, pats).items():
+    for name, items in extract_elements(analysis.sentences, forces, analysis.pats).items():
         setattr(extraction, name, items)
     return extraction
+
+
+def rules_forces(analysis: Analysis) -> list[Force]:
+    return [f for s in analysis.sentences for f in _forces(s, analysis.pats)]
+
+
+def extract_rules(transcript: Transcript) -> Extraction:
+    analysis = analyse(transcript)
+    return build_from(analysis, rules_forces(analysis), "rules")
 
 
 def _interviewer_turn(turn: Turn, nlp, pats: Compiled, state: _State) -> None:
@@ -90,7 +115,7 @@ def _forces(sentence: Sentence, pats: Compiled) -> list[Force]:
         text = part.text.rstrip(" ,;")
         quote = quote_at(sentence.turn, part.start_char, part.start_char + len(text))
         force = Force(type=hit.type, quote=quote, stage=sentence.stage, extractor="rules",
-                      confidence=round(min(hit.score, 1.0), 3), note=f"cue: {hit.cue}",
+                      confidence=round(min(hit.score, 1.0), 3), cue=hit.cue,
                       dimension=sentence.dimension(pats, hit.entry.data.get("dimension")))
         out.append(_with_id(force))
     return out

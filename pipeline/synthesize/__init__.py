@@ -34,43 +34,47 @@ from ..embeddings import embed, method_name
 from ..settings import Settings
 from . import language
 from .cluster import EXACT_LIMIT, build_clusters, effective_threshold
-from .collect import CLUSTER_KINDS, ClusterInfo, collect_members, counts, sorted_inputs
-from .jobs import job_statements, job_stories
+from .collect import CLUSTER_KINDS, ClusterInfo, Reviewed, choose_basis, collect_members, counted, counts, sorted_inputs
+from .jobs import job_statements
+from .stories import job_stories
 from .markdown import render_markdown
 from .okr import default_date, lint_key_result, objectives
 from .outcomes import opportunity, outcome_score, rank_outcomes, read_survey
 
-__all__ = ["synthesize", "render_markdown", "lint_key_result", "opportunity", "read_survey"]
+__all__ = ["Reviewed", "synthesize", "render_markdown", "lint_key_result", "opportunity", "read_survey"]
 
 
-def synthesize(reviewed: list[tuple[Transcript, Extraction]], settings: Settings, cache_dir: Path | None = None) -> Synthesis:
-    reviewed = sorted_inputs(reviewed)
-    extractions = [extraction for _, extraction in reviewed]
-    total = len(extractions)
-    members = collect_members(extractions, settings.include_unreviewed)
+def synthesize(inputs: list[Reviewed], settings: Settings, cache_dir: Path | None = None) -> Synthesis:
+    inputs = sorted_inputs(inputs)
+    basis = choose_basis(inputs, settings.evidence)
+    included = counted(inputs, basis)
+    total = len(included)
+    members = collect_members(included)
     method = method_name(settings)
     threshold = effective_threshold(settings.cluster_threshold, method)
     vectors = embed([m.text for m in members], settings, cache_dir) if members else np.zeros((0, 1), np.float32)
+    labeller = lambda texts: embed(texts, settings, cache_dir)  # noqa: E731
     infos: list[ClusterInfo] = []
     for kind in CLUSTER_KINDS:
         idx = [i for i, m in enumerate(members) if m.kind == kind]
-        infos += build_clusters(kind, [members[i] for i in idx], vectors[idx], threshold, total)
+        infos += build_clusters(kind, [members[i] for i in idx], vectors[idx], threshold, total, basis, labeller)
 
     survey = read_survey(Path(settings.survey_csv).expanduser()) if settings.survey_csv else {}
     outcome_infos = [info for info in infos if info.cluster.kind == "desired_outcome"]
     most = max((len(info.cluster.evidence.participants) for info in outcome_infos), default=1)
-    products = language.product_names([a.name for e in extractions for a in e.alternatives if counts(a, settings.include_unreviewed)])
+    products = language.product_names([a.name for one in included for a in one.extraction.alternatives if counts(a, one.reviewed)])
     scored = (outcome_score(info.cluster, info.members, survey, most, products) for info in outcome_infos)
     outcomes = rank_outcomes([o for o in scored if o is not None])
     date = settings.key_result_date or default_date()
-    pains = [(i.cluster, language.said_phrase(i.medoid.item.quote.text, products))
-             for i in infos if i.cluster.kind in ("push", "struggling_moment") and not i.cluster.singleton][:20]
+    pains = [(i.cluster, i.cluster.label) for i in infos if i.cluster.kind in ("push", "struggling_moment") and not i.cluster.singleton][:20]
     synthesis = Synthesis(
-        interviews=[e.interview_id for e in extractions],
+        interviews=[one.interview_id for one in inputs],
+        basis=basis,
+        counted=[one.interview_id for one in included],
         method=_method(settings, method, threshold, members, survey),
         clusters=[i.cluster for i in infos],
-        job_statements=job_statements(infos, outcomes, products, total),
-        job_stories=job_stories(infos, outcomes, products, total),
+        job_statements=job_statements(infos, products, total),
+        job_stories=job_stories(infos, products),
         outcomes=outcomes,
         objectives=objectives(outcomes, pains, date, total),
     )
@@ -86,11 +90,12 @@ def _method(settings: Settings, method: str, threshold: float, members: list, su
     return {
         "embedding": method,
         "clustering": "agglomerative" if largest <= EXACT_LIMIT else "leader+agglomerative",
-        "distance": "cosine",
+        "distance": "cosine, kind mean removed",
         "linkage": "average",
         "threshold": threshold,
         "items": len(members),
         "scores": "survey" if survey else "estimated",
         "survey_csv": settings.survey_csv or "",
         "writer": "rules",
+        "evidence": settings.evidence,
     }

@@ -16,6 +16,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from schemas import Cluster
 
 from .collect import ClusterInfo, Member, evidence_of
+from .themes import centred, theme_label
 
 EXACT_LIMIT = 4000  # 4000 items: 8M distances (64 MB); beyond, leader pre-clustering
 LEADER_CHUNK = 512
@@ -107,34 +108,37 @@ def centrality_order(vectors: np.ndarray) -> np.ndarray:
     return np.argsort(-scores, kind="stable")
 
 
-def short_label(text: str, max_words: int = 14) -> str:
-    sentence = text.strip().split("\n")[0]
-    for stop in (". ", "? ", "! "):
-        if stop in sentence[20:]:
-            sentence = sentence[: sentence.index(stop, 20) + 1]
-    words = sentence.split()
-    return " ".join(words[:max_words]) + ("…" if len(words) > max_words else "")
-
-
-def build_clusters(kind: str, members: list[Member], vectors: np.ndarray, threshold: float, total: int) -> list[ClusterInfo]:
-    """Clusters of one kind, ranked: more participants first, then more members, then by id."""
+def build_clusters(kind: str, members: list[Member], vectors: np.ndarray, threshold: float, total: int,
+                   basis: str = "drafts", embed=None) -> list[ClusterInfo]:
+    """Clusters of one kind, ranked: more participants first, then more members, then by id.
+    Members are grouped on their centred vectors (themes.centred); `embed` labels each theme."""
     if not members:
         return []
-    labels = cluster_vectors(vectors, threshold)
+    spread = centred(vectors)
+    labels = cluster_vectors(spread, threshold)
     infos = []
     for label in sorted(set(labels.tolist())):
         idx = np.flatnonzero(labels == label)
-        group = [members[i] for i in idx[centrality_order(vectors[idx])]]
+        order = idx[centrality_order(spread[idx])]
+        group = [members[i] for i in order]
         medoid = group[0]
-        evidence = evidence_of([m.ref() for m in group], total)
-        text = medoid.item.statement if kind == "desired_outcome" else medoid.item.quote.text  # type: ignore[attr-defined]
+        evidence = evidence_of([m.ref() for m in group], total, basis)  # type: ignore[arg-type]
+        centre = vectors[order].mean(axis=0)
+        name = theme_label([m.item.quote.text for m in group], centre, embed) if embed is not None else ""
         cluster = Cluster(
             id=f"{kind}-{hashlib.sha1(f'{medoid.interview_id}/{medoid.item.id}'.encode()).hexdigest()[:8]}",
-            kind=kind, label=short_label(text), members=evidence.refs, evidence=evidence,
+            kind=kind, label=name or _fallback_label(medoid), members=evidence.refs, evidence=evidence,
             singleton=len(evidence.participants) < 2,
         )
         infos.append(ClusterInfo(cluster, group))
     return sorted(infos, key=lambda info: rank_key(info.cluster))
+
+
+def _fallback_label(member: Member) -> str:
+    """No phrase in the members could name the theme: say what kind of statement it is, plainly."""
+    return {"push": "A struggle", "pull": "An attraction", "anxiety": "A worry", "habit": "A habit",
+            "struggling_moment": "A struggling moment", "desired_outcome": "A desired outcome",
+            "decision_criterion": "A decision criterion"}.get(member.kind, "A theme")
 
 
 def rank_key(cluster: Cluster) -> tuple:

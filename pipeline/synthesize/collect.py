@@ -1,9 +1,51 @@
-"""Gather the reviewed items of every interview into clusterable members, with evidence helpers."""
+"""Gather the reviewed items of every interview into clusterable members, with evidence helpers.
+
+What counts follows the review (settings.evidence):
+- "auto" (default): nothing reviewed yet -> every draft item of every interview counts
+  ("drafts"); once any interview is marked reviewed -> only the items the researcher accepted in
+  reviewed interviews count, and figures say "N of M reviewed participants" ("reviewed").
+- "all": reviewed interviews give their accepted items, the others their drafts; M = all.
+- "reviewed": as auto once something is reviewed, even before (then nothing counts).
+A rejected quote is gone everywhere: an item of any kind whose quote overlaps a rejected one
+does not count either (rejecting a force also removes the struggling moment told in its words).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from schemas import Cluster, Evidence, EvidenceRef, Extraction, Item, Transcript
+from schemas.synthesis import Basis
+
+from ..grounding import overlap
+
+REJECTED_OVERLAP = 0.5
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    """One interview as synthesis sees it: the transcript, the extraction with the review applied,
+    and whether the researcher marked the interview reviewed."""
+
+    transcript: Transcript
+    extraction: Extraction
+    reviewed: bool = False
+
+    @property
+    def interview_id(self) -> str:
+        return self.extraction.interview_id
+
+
+def choose_basis(inputs: list[Reviewed], setting: str) -> Basis:
+    if setting == "all":
+        return "all"
+    if setting == "reviewed" or any(i.reviewed for i in inputs):
+        return "reviewed"
+    return "drafts"
+
+
+def counted(inputs: list[Reviewed], basis: Basis) -> list[Reviewed]:
+    """The interviews whose participants the figures count (the denominator)."""
+    return [i for i in inputs if i.reviewed] if basis == "reviewed" else list(inputs)
 
 # Cluster kinds, in the order the report shows them.
 CLUSTER_KINDS = ("push", "pull", "anxiety", "habit", "struggling_moment", "desired_outcome", "decision_criterion")
@@ -32,11 +74,11 @@ class Member:
         return EvidenceRef(interview_id=self.interview_id, item_id=self.item.id, quote=q.text, turn=q.turn, start=q.start)
 
 
-def counts(item: Item, include_unreviewed: bool) -> bool:
-    """Rejected items never count; pending ones count unless the settings say only reviewed items do."""
+def counts(item: Item, interview_reviewed: bool) -> bool:
+    """Rejected items never count; in a reviewed interview only accepted ones do."""
     if item.verdict == "rejected":
         return False
-    return include_unreviewed or item.verdict == "accepted"
+    return item.verdict == "accepted" or not interview_reviewed
 
 
 def member_text(kind: str, item: Item) -> str:
@@ -58,31 +100,36 @@ def _kind(item: Item) -> str | None:
     return kind if kind in CLUSTER_KINDS else None
 
 
-def collect_members(extractions: list[Extraction], include_unreviewed: bool = True) -> list[Member]:
-    """Every countable item, sorted so that the order never depends on the input order."""
+def collect_members(inputs: list[Reviewed]) -> list[Member]:
+    """Every countable item of the given interviews, sorted so that the order never depends on the input order."""
     members: dict[tuple[str, str, str], Member] = {}
-    for extraction in extractions:
+    for one in inputs:
+        extraction = one.extraction
+        rejected = [i.quote for i in extraction.items() if i.verdict == "rejected"]
         for item in extraction.items():
             kind = _kind(item)
-            if kind is None or not counts(item, include_unreviewed) or not item.quote.text.strip():
+            if kind is None or not counts(item, one.reviewed) or not item.quote.text.strip():
+                continue
+            if any(overlap(item.quote, r) >= REJECTED_OVERLAP for r in rejected):
                 continue
             member = Member(kind, extraction.interview_id, item, member_text(kind, item).strip() or item.quote.text)
             members.setdefault((kind, extraction.interview_id, item.id or f"{item.quote.turn}:{item.quote.start_char}"), member)
     return sorted(members.values(), key=lambda m: (CLUSTER_KINDS.index(m.kind), m.sort_key))
 
 
-def sorted_inputs(reviewed: list[tuple[Transcript, Extraction]]) -> list[tuple[Transcript, Extraction]]:
-    by_id = {extraction.interview_id: (t, extraction) for t, extraction in reviewed}
+def sorted_inputs(inputs: list[Reviewed]) -> list[Reviewed]:
+    by_id = {one.interview_id: one for one in inputs}
     return [by_id[k] for k in sorted(by_id)]
 
 
-def evidence_of(refs: list[EvidenceRef], total: int) -> Evidence:
+def evidence_of(refs: list[EvidenceRef], total: int, basis: Basis = "drafts") -> Evidence:
     refs = sorted({(r.interview_id, r.item_id): r for r in refs}.values(), key=lambda r: (r.interview_id, r.turn, r.item_id))
-    return Evidence(participants=sorted({r.interview_id for r in refs}), total_participants=total, refs=refs)
+    return Evidence(participants=sorted({r.interview_id for r in refs}), total_participants=total, refs=refs, basis=basis)
 
 
 def merge_evidence(parts: list[Evidence], total: int) -> Evidence:
-    return evidence_of([r for e in parts for r in e.refs], total)
+    basis = parts[0].basis if parts else "drafts"
+    return evidence_of([r for e in parts for r in e.refs], total, basis)
 
 
 @dataclass

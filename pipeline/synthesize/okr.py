@@ -144,8 +144,11 @@ def kr_metric(outcome: OutcomeScore) -> str:
 
 
 def pain_key_result(cluster: Cluster, date: str, phrase: str) -> KeyResult | None:
-    """A second-line KR when outcomes are few: fewer customers stuck in a struggle participants named."""
-    metric = f'the share of customers who say "{phrase}"'
+    """A second-line KR when outcomes are few: fewer customers stuck in a struggle participants named.
+    The struggle is named by its theme label, a paraphrase, so it never sits inside quotation marks."""
+    metric = f"the share of customers who report {phrase[0].lower() + phrase[1:]}" if phrase else ""
+    if not metric:
+        return None
     text = f"Reduce {metric} from {BASELINE_PLACEHOLDER} to {TARGET_PLACEHOLDER} by {date}"
     if lint_key_result(text):
         return None

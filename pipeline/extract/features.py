@@ -1,0 +1,104 @@
+"""Features of a unit for the trained classifiers: what is said (a MiniLM sentence embedding),
+what was asked (the embedding of the interviewer's question), and what the rules read in it
+(per-type cue strengths after negation, hypotheticals, who the subject is, tense, place).
+
+The rules' lexicons are features here, not verdicts: the model learns how far to trust a cue
+in real speech, where "looked good" sits in a complaint and "worried" in someone else's mouth.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from schemas import FORCE_TYPES, INTERVIEW_KINDS, STAGES
+
+from ..embeddings import embed_minilm
+from .rules_forces import _applies, _typed, is_hypothetical, is_negated
+from .units import Unit
+
+FEATURES_VERSION = "1"
+_FIRST = {"i", "we", "me", "us", "my", "our", "myself", "ourselves"}
+_OTHERS = {"he", "she", "they", "them", "people", "students", "colleagues", "clients", "customers",
+           "everyone", "others", "kids", "team", "users", "someone", "somebody", "folks", "artists"}
+_TOOL = {"it", "ai", "chatgpt", "claude", "gpt", "copilot", "gemini", "tool", "model", "bot", "chatbot", "llm"}
+_FUTURE = {"hope", "wish", "want", "future", "someday", "eventually", "will", "'ll", "would", "could"}
+
+HAND_FEATURES = (
+    *(f"cue_{t}" for t in FORCE_TYPES), "negated_cue", "hypothetical", "question", "subject_first",
+    "subject_others", "subject_tool", "first_person", "past", "future", "log_words", "position",
+)
+
+
+def cue_strengths(unit: Unit, stage: str) -> tuple[dict[str, float], bool]:
+    """Best non-negated cue weight per force type in the unit, and whether a cue was negated."""
+    best = {t: 0.0 for t in FORCE_TYPES}
+    negated = False
+    doc = unit.sentence.span.doc  # type: ignore[attr-defined]
+    for entry, start, end in unit.hits:
+        if not _applies(entry, stage):
+            continue
+        if entry.negatable and is_negated(doc[start:end]):
+            negated = True
+            continue
+        kind = _typed(entry, stage)
+        if kind in best:
+            best[kind] = max(best[kind], entry.weight)
+    return best, negated
+
+
+def _subject(span) -> str:
+    subjects = [t for t in span if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ in ("ROOT", "ccomp", "conj")]
+    if not subjects:
+        return ""
+    word = subjects[0].lower_
+    if word in _FIRST:
+        return "first"
+    if word in _TOOL:
+        return "tool"
+    return "others" if word in _OTHERS or subjects[0].pos_ == "PROPN" else ""
+
+
+def hand_features(unit: Unit) -> list[float]:
+    span = unit.span
+    stage = unit.sentence.stage if unit.sentence.stage_cued else ""
+    cues, negated = cue_strengths(unit, stage)
+    words = [t for t in span if not t.is_punct]
+    lower = {t.lower_ for t in span}
+    subject = _subject(span)
+    past = sum(t.tag_ in ("VBD", "VBN") for t in span) > sum(t.tag_ in ("VBP", "VBZ") for t in span)
+    return [
+        *(cues[t] for t in FORCE_TYPES),
+        float(negated),
+        float(is_hypothetical(span)),
+        float(unit.text.rstrip().endswith("?")),
+        float(subject == "first"),
+        float(subject == "others"),
+        float(subject == "tool"),
+        float(bool(lower & _FIRST)),
+        float(past),
+        float(bool(lower & _FUTURE)),
+        float(np.log1p(len(words))),
+        unit.position,
+    ]
+
+
+def unit_matrix(units: list[Unit], cache_dir: Path | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(sentence embeddings, question embeddings, hand features), one row per unit."""
+    texts = [u.text for u in units]
+    questions = [u.question or "(no question)" for u in units]
+    sentence_vectors = embed_minilm(texts, cache_dir)
+    question_vectors = embed_minilm(questions, cache_dir)
+    hand = np.asarray([hand_features(u) for u in units], dtype=np.float32).reshape(len(units), len(HAND_FEATURES))
+    return sentence_vectors, question_vectors, hand
+
+
+def stage_context(units: list[Unit], story_kind: str) -> np.ndarray:
+    """The rules' stage (from the interviewer's questions) and the story kind, one-hot, per unit."""
+    rows = np.zeros((len(units), len(STAGES) + len(INTERVIEW_KINDS)), dtype=np.float32)
+    for i, u in enumerate(units):
+        if u.sentence.stage_cued:
+            rows[i, STAGES.index(u.sentence.stage)] = 1.0
+        if story_kind in INTERVIEW_KINDS:
+            rows[i, len(STAGES) + INTERVIEW_KINDS.index(story_kind)] = 1.0
+    return rows

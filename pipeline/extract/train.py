@@ -1,0 +1,167 @@
+"""Training the force and stage classifiers from labelled real interviews (evalsets/real).
+
+Every unit of a labelled interview gets the gold type of the gold quote that covers most of it
+(or 'none'); force units also carry their gold stage. Models are scikit-learn logistic
+regressions, exported to the numpy `Linear` of classifier.py. Per-type thresholds are chosen on
+out-of-fold predictions over the training interviews (split by interview), so they are never
+fitted on the units they are judged on. Same data and seed, same weights.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from schemas import FORCE_TYPES, STAGES
+
+from ..evaluate import Labelled, locate_gold
+from .classifier import NONE, ForceModel, Linear, force_inputs, stage_inputs
+from .features import FEATURES_VERSION, stage_context, unit_matrix
+from .story_kind import story_kind
+from .units import Unit, build_units
+
+MODEL_VERSION = "1"
+FORCE_CLASSES = [NONE, *FORCE_TYPES]
+COVER = 0.5  # a unit takes a gold type when the gold quote covers half of it, or it covers half of the quote
+DEFAULTS = {"c_force": 0.5, "c_stage": 0.5, "class_weight": "balanced", "inner_folds": 4}
+
+
+@dataclass
+class InterviewData:
+    """One labelled interview, featurised once."""
+
+    name: str
+    units: list[Unit]
+    labels: list[str]
+    stages: list[str | None]
+    kind: str
+    X_force: np.ndarray = field(repr=False, default=None)  # type: ignore[assignment]
+    X_stage: np.ndarray = field(repr=False, default=None)  # type: ignore[assignment]
+
+
+def unit_labels(units: list[Unit], gold) -> tuple[list[str], list[str | None]]:
+    labels, stages = [], []
+    for unit in units:
+        q = unit.quote
+        best, best_share = None, 0.0
+        for g, gq in gold:
+            if gq.turn != q.turn:
+                continue
+            common = max(0, min(q.end_char, gq.end_char) - max(q.start_char, gq.start_char))
+            share = max(common / max(q.end_char - q.start_char, 1), common / max(gq.end_char - gq.start_char, 1))
+            if share >= COVER and share > best_share:
+                best, best_share = g, share
+        labels.append(best.type if best else NONE)
+        stages.append(best.stage if best else None)
+    return labels, stages
+
+
+def featurise(items: list[Labelled], cache_dir: Path | None = None) -> list[InterviewData]:
+    from .rules import analyse
+
+    out = []
+    for item in items:
+        analysis = analyse(item.transcript)
+        units = build_units(item.transcript, analysis.sentences)
+        gold, _ = locate_gold(item.transcript, item.labels)
+        labels, stages = unit_labels(units, gold)
+        kind = story_kind(item.transcript)
+        data = InterviewData(item.labels.interview, units, labels, stages, kind)
+        if units:
+            s, q, h = unit_matrix(units, cache_dir)
+            data.X_force = force_inputs(s, q, h)
+            data.X_stage = stage_inputs(s, q, h, stage_context(units, kind))
+        out.append(data)
+    return [d for d in out if d.units]
+
+
+def _fit_linear(X: np.ndarray, y: list[str], classes: list[str], c: float, class_weight, seed: int) -> Linear:
+    from sklearn.linear_model import LogisticRegression
+
+    mean = X.mean(axis=0)
+    scale = X.std(axis=0)
+    scale[scale < 1e-6] = 1.0
+    model = LogisticRegression(C=c, max_iter=3000, class_weight=class_weight, random_state=seed)
+    model.fit((X - mean) / scale, y)
+    coef = np.zeros((len(classes), X.shape[1]), dtype=np.float32)
+    intercept = np.full(len(classes), -30.0, dtype=np.float32)  # a class never seen is never predicted
+    learned = list(model.classes_)
+    if len(learned) == 2:  # binary: sklearn keeps one row for the second class
+        coef[classes.index(learned[1])] = model.coef_[0]
+        intercept[classes.index(learned[1])] = model.intercept_[0]
+        intercept[classes.index(learned[0])] = 0.0
+    else:
+        for row, k in enumerate(learned):
+            coef[classes.index(k)] = model.coef_[row]
+            intercept[classes.index(k)] = model.intercept_[row]
+    return Linear(classes, coef, intercept, mean.astype(np.float32), scale.astype(np.float32))
+
+
+def _stack(data: list[InterviewData]) -> tuple[np.ndarray, list[str]]:
+    return np.vstack([d.X_force for d in data]), [lab for d in data for lab in d.labels]
+
+
+def fit_force(data: list[InterviewData], params: dict, seed: int) -> Linear:
+    X, y = _stack(data)
+    return _fit_linear(X, y, FORCE_CLASSES, params["c_force"], params["class_weight"], seed)
+
+
+def fit_stage(data: list[InterviewData], params: dict, seed: int) -> Linear:
+    rows = [(d.X_stage[i], st) for d in data for i, st in enumerate(d.stages) if st is not None]
+    X = np.vstack([r for r, _ in rows])
+    return _fit_linear(X, [st for _, st in rows], list(STAGES), params["c_stage"], None, seed)
+
+
+def folds_of(names: list[str], k: int, seed: int) -> list[list[str]]:
+    """Interviews dealt into k folds in a seeded order: no interview in two folds."""
+    order = sorted(names, key=lambda n: hashlib.sha256(f"{seed}:{n}".encode()).hexdigest())
+    return [order[i::k] for i in range(k)]
+
+
+def tune_thresholds(data: list[InterviewData], params: dict, seed: int) -> dict[str, float]:
+    """Per-type probability thresholds that maximise unit-level F1 on out-of-fold predictions."""
+    k = min(params["inner_folds"], len(data))
+    if k < 2:
+        return {t: 0.5 for t in FORCE_TYPES}
+    probs, golds = [], []
+    for fold in folds_of([d.name for d in data], k, seed):
+        train = [d for d in data if d.name not in fold]
+        test = [d for d in data if d.name in fold]
+        if not train or not test:
+            continue
+        layer = fit_force(train, params, seed)
+        for d in test:
+            probs.append(layer.proba(d.X_force))
+            golds += d.labels
+    P = np.vstack(probs)
+    force_idx = [FORCE_CLASSES.index(t) for t in FORCE_TYPES]
+    best_type = [FORCE_CLASSES[force_idx[int(i)]] for i in P[:, force_idx].argmax(axis=1)]
+    best_p = P[:, force_idx].max(axis=1)
+    thresholds = {}
+    for t in FORCE_TYPES:
+        candidates = np.arange(0.15, 0.9, 0.025)
+        scores = []
+        for thr in candidates:
+            pred = np.array([bt == t and bp >= thr for bt, bp in zip(best_type, best_p)])
+            gold = np.array([g == t for g in golds])
+            tp = int((pred & gold).sum())
+            p = tp / max(int(pred.sum()), 1)
+            r = tp / max(int(gold.sum()), 1)
+            scores.append(2 * p * r / (p + r) if p + r else 0.0)
+        thresholds[t] = round(float(candidates[int(np.argmax(scores))]), 3)
+    return thresholds
+
+
+def train(data: list[InterviewData], params: dict | None = None, seed: int = 0, meta: dict | None = None) -> ForceModel:
+    params = {**DEFAULTS, **(params or {})}
+    model = ForceModel(
+        force=fit_force(data, params, seed),
+        stage=fit_stage(data, params, seed),
+        thresholds=tune_thresholds(data, params, seed),
+        meta={"version": MODEL_VERSION, "features": FEATURES_VERSION, "seed": seed, "params": params,
+              "interviews": len(data), "units": sum(len(d.units) for d in data),
+              "forces": sum(lab != NONE for d in data for lab in d.labels), **(meta or {})},
+    )
+    return model

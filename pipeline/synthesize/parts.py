@@ -1,0 +1,134 @@
+"""Job-story parts read out of one quote, in the participant's own words (spaCy, offline).
+
+- situation ("When …"): a first-person clause with a finite verb, told in the present
+  ("I was spending my whole Sunday grading" -> "I'm spending my whole Sunday grading");
+- motivation ("I want to …") and expected outcome ("so I can …"): a base-form verb phrase the
+  participant said after "to", "can", "helps me", "lets me", "allows me to", "want to"…
+  ("it helps me plan my lessons faster" -> "plan my lessons faster").
+A phrase is only offered when it reads on its own: no pronoun without its noun ("fix it"), no
+broken quote marks or brackets, no Markdown, between MIN_WORDS and MAX_WORDS. Nothing is
+invented: every word of a phrase is a word of its quote, except the tense of the verb.
+"""
+from __future__ import annotations
+
+import re
+
+from .language import parse, to_present
+
+MIN_WORDS = 3
+MAX_WORDS = 20
+DANGLING = {"it", "this", "that", "these", "those", "them", "they", "he", "she", "him", "her", "one", "there"}
+FIRST_PERSON = {"i", "we"}
+_OPENERS = re.compile(r"^(?:(?:and|but|so|because|then|also|well|honestly|actually|basically|like|yeah|yes|oh|um|uh|plus|or|now|just)\b[,\s]*)+", re.I)
+_TO_HEADS = {"help", "helps", "helped", "helping", "let", "lets", "letting", "allow", "allows", "allowed", "enable", "enables",
+             "enabled", "want", "wanted", "need", "needed", "like", "love", "able", "can", "could", "try", "tried", "use", "used", "using"}
+_VAGUE_VERBS = {"be", "do", "get", "have", "go", "say", "make", "think", "know", "see", "feel", "mean", "want", "need", "use", "try"}
+
+
+def reads_alone(phrase: str) -> bool:
+    """True when a phrase can stand in a story: balanced marks, no Markdown, no line breaks, no dangling pronoun."""
+    if not phrase or "\n" in phrase or re.search(r"[*_#`|<>]|\[|\]", phrase):
+        return False
+    if phrase.count('"') % 2 or phrase.count("(") != phrase.count(")") or phrase.count("“") != phrase.count("”"):
+        return False
+    words = re.findall(r"[A-Za-z']+", phrase)
+    if not MIN_WORDS <= len(words) <= MAX_WORDS:
+        return False
+    lower = [w.lower() for w in words]
+    if lower[-1] in DANGLING or lower[-1] in {"the", "a", "an", "to", "of", "and", "or", "but", "with", "for", "my", "our"}:
+        return False
+    return True
+
+
+def _has_dangling(tokens) -> bool:
+    """A pronoun that points outside the phrase ('fix it', 'this is tedious', 'build it up'):
+    the story would not say what it is."""
+    return any(t.lower_ in DANGLING and t.pos_ in ("PRON", "DET") and t.dep_ != "det" or t.lower_ == "there" and t.dep_ == "expl"
+               for t in tokens)
+
+
+def _clean(text: str) -> str:
+    text = _OPENERS.sub("", text.strip()).strip(" ,;:-–—")
+    text = re.sub(r"\s+", " ", text)
+    return text.rstrip(".!?…").strip()
+
+
+def situation_phrases(quote: str) -> list[str]:
+    """First-person finite clauses of the quote, best first, in the present tense."""
+    doc = parse(quote)
+    found: list[tuple[int, str]] = []
+    for tok in doc:
+        if tok.pos_ not in ("VERB", "AUX") or tok.dep_ not in ("ROOT", "conj", "ccomp", "advcl"):
+            continue
+        subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subjects or subjects[0].lower_ not in FIRST_PERSON:
+            continue
+        if not _finite(tok):
+            continue
+        span = _clause_span(tok)
+        tokens = [t for t in span if t.i >= subjects[0].i]
+        if not tokens or _has_dangling(tokens[1:]):
+            continue
+        phrase = _clean(doc[tokens[0].i : tokens[-1].i + 1].text)
+        phrase = to_present(phrase) if phrase else phrase
+        if phrase and reads_alone(phrase) and not _is_question(phrase):
+            found.append((_situation_score(phrase), phrase))
+    return [p for _, p in sorted(found, key=lambda f: -f[0])]
+
+
+def verb_phrases(quote: str) -> list[str]:
+    """Base-form verb phrases the participant said after 'to', 'can', 'helps me'…, best first."""
+    doc = parse(quote)
+    found: list[tuple[int, str]] = []
+    for tok in doc:
+        if tok.tag_ != "VB" or tok.lemma_.lower() in _VAGUE_VERBS and not list(tok.children):
+            continue
+        head = tok.head
+        introduced = any(c.dep_ == "aux" and c.lower_ in ("to", "can", "could") for c in tok.children) or (
+            head.lower_ in _TO_HEADS or head.lemma_.lower() in _TO_HEADS)
+        if not introduced or any(c.dep_ == "neg" for c in tok.children):
+            continue
+        span = _clause_span(tok)
+        tokens = [t for t in span if t.i >= tok.i]
+        if _has_dangling(tokens[1:]) or len(tokens) < 2:
+            continue
+        phrase = _clean(doc[tok.i : tokens[-1].i + 1].text)
+        if phrase and reads_alone(phrase) and tok.lemma_.lower() not in _VAGUE_VERBS:
+            found.append((_verb_score(phrase), phrase))
+    return [p for _, p in sorted(found, key=lambda f: -f[0])]
+
+
+def _finite(verb) -> bool:
+    if verb.tag_ in ("VBD", "VBP", "VBZ", "MD"):
+        return True
+    return any(c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBP", "VBZ", "MD") for c in verb.children)
+
+
+def _clause_span(verb) -> list:
+    """The verb's subtree without subordinate clauses that start a new thought after a comma."""
+    tokens = sorted(verb.subtree, key=lambda t: t.i)
+    cut = len(tokens)
+    for k, t in enumerate(tokens):
+        if t.i > verb.i and t.dep_ in ("cc", "punct") and t.text in (",", ";", "and", "but", "so", "because", "—", "–") and k > 3:
+            rest = tokens[k + 1 :]
+            if any(r.pos_ in ("VERB", "AUX") and r.dep_ in ("conj", "advcl", "ccomp", "parataxis") for r in rest):
+                cut = k
+                break
+    return tokens[:cut]
+
+
+def _is_question(phrase: str) -> bool:
+    return phrase.endswith("?") or bool(re.match(r"^(?:do|does|did|is|are|was|were|can|could|would|will)\b", phrase, re.I))
+
+
+def _situation_score(phrase: str) -> int:
+    n = len(phrase.split())
+    score = 3 if 6 <= n <= 16 else 1
+    if re.search(r"\d|\b(every|each|always|hours?|days?|weeks?|weekends?|nights?|minutes?|deadline|before|after|when)\b", phrase, re.I):
+        score += 2  # a scene: a time, a count, a routine
+    return score
+
+
+def _verb_score(phrase: str) -> int:
+    n = len(phrase.split())
+    return (3 if 3 <= n <= 12 else 1) + (1 if re.search(r"\b(more|less|faster|quicker|better|easier|without)\b", phrase) else 0)

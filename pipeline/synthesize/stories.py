@@ -1,0 +1,115 @@
+"""Job stories in one voice: "When [situation], I want to [motivation], so I can [outcome]".
+
+Every story is written from ONE participant: the situation from one of their push or struggling
+moment quotes, the motivation and the outcome from their own pull or desired-outcome quotes
+(nearest in the interview first), each part read out of its quote by parts.py. A part the
+participant's words cannot fill is left as a scaffold ("[ … ]") with the quotes to fill it from,
+for the workshop to complete; nothing is borrowed from another person and no stock phrase is
+added. The story's evidence is its situation's theme: everyone who said the same thing.
+
+Ranking: complete stories before scaffolds, then the themes more participants share; one story
+per situation theme, and other participants before a second story from the same one.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from schemas import JobStory, StoryPart
+
+from . import language
+from .collect import ClusterInfo, Member
+from .parts import situation_phrases, verb_phrases
+
+SITUATION_KINDS = ("struggling_moment", "push")
+WANT_KINDS = ("pull", "desired_outcome")
+SCAFFOLD = "[ … ]"
+STORIES = 8
+NEAR_TURNS = 6  # a motivation said this close to the situation belongs to the same episode
+
+
+def _hash(*parts: str) -> str:
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()[:8]
+
+
+def _by_turn_distance(members: list[Member], turn: int) -> list[Member]:
+    return sorted(members, key=lambda m: (abs(m.item.quote.turn - turn) > NEAR_TURNS, m.item.quote.turn < turn,
+                                          abs(m.item.quote.turn - turn), m.item.quote.start_char))
+
+
+def _first_phrase(members: list[Member], read, skip: set[str]) -> tuple[Member | None, str]:
+    for m in members:
+        if m.key in skip:
+            continue
+        phrases = read(m.item.quote.text)
+        if phrases:
+            return m, phrases[0]
+    return None, ""
+
+
+def _part(role: str, member: Member | None, phrase: str, fallback: list[Member]) -> StoryPart:
+    if member is not None and phrase:
+        return StoryPart(role=role, text=phrase, refs=[member.ref()])  # type: ignore[arg-type]
+    refs = [m.ref() for m in fallback[:2]]
+    label = {"situation": "situation", "motivation": "what they want to do", "expected_outcome": "what it lets them do"}[role]
+    see = f" — see quote{'s' if len(refs) > 1 else ''} {', '.join(str(i + 1) for i in range(len(refs)))}" if refs else ""
+    return StoryPart(role=role, text=f"[{label}{see}]" if see else SCAFFOLD, refs=refs, scaffold=True)  # type: ignore[arg-type]
+
+
+def story_for(situation: Member, theme: ClusterInfo, own: list[Member], products: list[str]) -> JobStory:
+    """The story of one participant's situation, its other parts from their own words only."""
+    turn = situation.item.quote.turn
+    wants = _by_turn_distance([m for m in own if m.kind in WANT_KINDS], turn)
+    phrases = situation_phrases(situation.item.quote.text)
+    situation_text = language.strip_products(phrases[0], products) if phrases else ""
+    motivation_member, motivation = _first_phrase(wants, verb_phrases, set())
+    outcome_member, outcome = _first_phrase(wants, verb_phrases, {motivation_member.key} if motivation_member else set())
+    if outcome and motivation and outcome.lower() == motivation.lower():
+        outcome_member, outcome = None, ""
+    parts = [
+        _part("situation", situation if situation_text else None, situation_text, [situation]),
+        _part("motivation", motivation_member, language.strip_products(motivation, products), wants),
+        _part("expected_outcome", outcome_member, language.strip_products(outcome, products), wants[1:] or wants),
+    ]
+    situation_part, motivation_part, outcome_part = parts
+    ids = [situation.item.id, *(r.item_id for p in parts[1:] for r in p.refs if not p.scaffold)]
+    return JobStory(
+        id=f"story-{_hash(situation.interview_id, *ids)}",
+        situation=situation_part.text, motivation=motivation_part.text, expected_outcome=outcome_part.text,
+        altitude=_altitude(situation, motivation_member), evidence=theme.cluster.evidence, parts=parts,
+        voice=situation.interview_id, source_clusters=[theme.cluster.id],
+    )
+
+
+def _altitude(situation: Member, motivation: Member | None) -> str:
+    dims = {m.item.dimension for m in (situation, motivation) if m is not None and m.item.dimension}
+    if dims & {"emotional", "social"} or language.EMOTIONAL.search(situation.item.quote.text):
+        return "aspirational"
+    return "functional" if dims == {"functional"} else "main"
+
+
+def job_stories(infos: list[ClusterInfo], products: list[str], limit: int = STORIES) -> list[JobStory]:
+    by_interview: dict[str, list[Member]] = {}
+    for info in infos:
+        for m in info.members:
+            by_interview.setdefault(m.interview_id, []).append(m)
+    themes = [i for i in infos if i.cluster.kind in SITUATION_KINDS]
+    candidates: list[tuple[tuple, JobStory]] = []
+    for rank, theme in enumerate(themes):
+        for centrality, member in enumerate(theme.members[:6]):
+            story = story_for(member, theme, by_interview.get(member.interview_id, []), products)
+            scaffolds = sum(p.scaffold for p in story.parts)
+            candidates.append(((scaffolds, -len(theme.cluster.evidence.participants), rank, centrality), story))
+    chosen: list[JobStory] = []
+    used_themes: set[str] = set()
+    voices: dict[str, int] = {}
+    for max_per_voice in (1, 2):
+        for _, story in sorted(candidates, key=lambda c: c[0]):
+            if len(chosen) >= limit:
+                break
+            theme = story.source_clusters[0]
+            if theme in used_themes or voices.get(story.voice or "", 0) >= max_per_voice or story.situation.startswith("["):
+                continue
+            chosen.append(story)
+            used_themes.add(theme)
+            voices[story.voice or ""] = voices.get(story.voice or "", 0) + 1
+    return chosen
