@@ -50,6 +50,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     result = run(folder, _settings(args, folder), stages)
     done = sum(len(v) for k, v in result.done.items() if k in ("transcribe", "extract"))
     problems = f", {len(result.failures)} problem{'' if len(result.failures) == 1 else 's'}" if result.failures else ""
+    problems += f", {len(result.warnings)} warning{'' if len(result.warnings) == 1 else 's'}" if result.warnings else ""
     say(f"{len(result.analysed)} of {result.files} interview files analysed{problems}; "
         f"{'nothing to redo' if not done else 'results updated'} in {folder / 'jtbd-results'}")
     for path in result.outputs:

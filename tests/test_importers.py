@@ -360,7 +360,7 @@ def test_transcript_json_round_trip(tmp_path):
         ("shape.json", '{"hello": "world"}', "no turns in JSON"),
         ("whisper.json", '{"segments": [{"text": "hi", "start": 0, "end": 1}]}', NO_LABELS),
         ("fake.docx", b"Sam: this is really a text file\n", "not a valid .docx (not a zip archive)"),
-        ("nosubs.vtt", "WEBVTT\n\nSam: hi there\n", NO_LABELS),
+        ("nosubs.vtt", "WEBVTT\n\nSam: hi there\n", "no subtitle cues found"),
     ],
 )
 def test_bad_input_is_one_clear_line(tmp_path, name, content, reason):

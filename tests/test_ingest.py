@@ -30,10 +30,14 @@ def test_discovery_finds_supported_files_and_names_the_rest(tmp_path):
         _write(tmp_path, name)
     _write(tmp_path, "slides.pdf")
     _write(tmp_path, "Makefile")
-    for skipped in (".hidden.txt", "README.md", "jtbd.toml", "roles.json", f"{OUTPUT_DIR_NAME}/x.txt", "sub/inner.txt"):
+    for skipped in (".hidden.txt", "README.md", "jtbd.toml", "roles.json", f"{OUTPUT_DIR_NAME}/x.txt", "gold/a.gold.json",
+                    ".git/notes.txt", f"round-2/{OUTPUT_DIR_NAME}/y.txt", "round-2/README.md"):
         _write(tmp_path, skipped)
+    _write(tmp_path, "round-2/01 Dana.txt")  # one folder per round: read, with the folder in the id
     interviews, problems = discover(tmp_path)
-    assert [i.source for i in interviews] == ["a-notes.md", "b-call.MP3", "c.vtt", "d.docx", "e.json", "f.srt", "g.txt", "h.wav"]
+    assert [i.source for i in interviews] == ["a-notes.md", "b-call.MP3", "c.vtt", "d.docx", "e.json", "f.srt", "g.txt", "h.wav",
+                                              "round-2/01 Dana.txt"]
+    assert interviews[-1].id == "round-2-01-dana" and interviews[-1].title == "01 Dana"
     assert {i.source: i.kind for i in interviews}["b-call.MP3"] == "audio"
     assert {i.kind for i in interviews if i.source != "b-call.MP3" and i.source != "h.wav"} == {"transcript"}
     assert sorted((type(p), p.path) for p in problems) == [(UnsupportedFileError, "Makefile"), (UnsupportedFileError, "slides.pdf")]
