@@ -219,7 +219,11 @@ class Workspace:
         return exc.errno in UNWRITABLE or (exc.errno in NO_PERMISSION and inside)
 
     def write_error(self, exc: OSError) -> ResultsWriteError:
-        why = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up", errno.EROFS: "it is on a read-only disk"}
-        reason = why.get(exc.errno or 0, "it is read-only or belongs to another user" if exc.errno in NO_PERMISSION else exc.strerror or str(exc))
-        return ResultsWriteError(f"cannot write results here: {reason} ({exc.strerror}); finished results are kept; "
-                                 "free space or fix the permissions and run again, or copy the folder somewhere writable", str(self.root))
+        """One line saying why the results folder takes no writes and what to do; finished files are intact."""
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            why, fix = "the disk is full" if exc.errno == errno.ENOSPC else "the disk quota is used up", "free some space and run again"
+        elif exc.errno == errno.EROFS:
+            why, fix = "the folder is on a read-only disk", "copy the folder somewhere writable and run jtbd there"
+        else:
+            why, fix = "no permission to write here (the folder may belong to another user)", "fix its permissions or copy the folder somewhere writable"
+        return ResultsWriteError(f"cannot write results: {why} ({exc.strerror}); finished results are kept; {fix}", str(self.root))

@@ -40,7 +40,8 @@ def check_length(transcript: Transcript, max_chars: int, where: str) -> None:
 
 
 def _hours(chars: int) -> str:
-    return f"about {chars / CHARS_PER_HOUR:.0f} hours of talk"
+    hours = chars / CHARS_PER_HOUR
+    return f"about {hours:.0f} hours of talk" if hours >= 1.5 else f"about {hours * 60:.0f} minutes of talk"
 
 
 def _round_up(n: int) -> int:

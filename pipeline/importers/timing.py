@@ -1,8 +1,8 @@
 """Caption cue timings ('00:01:02.500 --> 00:01:05.000'), read strictly enough to notice bad ones.
 
 A timing that cannot be read, that names an impossible time (minute 99), that is past any
-interview's length, or that ends before it starts, leaves its cue without a time (or without an
-end); the cue's words are always kept. Every such cue is counted in one warning line.
+interview's length, or that ends before it starts, leaves its cue without a time; the cue's
+words are always kept. Every such cue is counted in one warning line.
 """
 from __future__ import annotations
 
@@ -35,8 +35,10 @@ def read_timing(line: str | None, line_no: int) -> CueTiming:
     problems = [f"{sides['start'] or 'start'} {why_start}" if why_start else "", f"{sides['end'] or 'end'} {why_end}" if why_end else ""]
     if start is not None and end is not None and end < start:
         problems.append("ends before it starts")
-        end = None
-    return CueTiming(start, end, line_no, line.strip(), "; ".join(p for p in problems if p))
+    problem = "; ".join(p for p in problems if p)
+    if problem:  # one bad side makes the other doubtful too: the cue keeps its words, not its time
+        return CueTiming(None, None, line_no, line.strip(), problem)
+    return CueTiming(start, end, line_no, line.strip())
 
 
 def parse_time(text: str) -> tuple[float | None, str]:
@@ -57,7 +59,7 @@ def timing_warning(bad: list[CueTiming], cues: int) -> str:
     """One line naming the first few bad cues by line number and counting the rest."""
     shown = [f"line {t.line} {_quoted(t.text)}({t.problem})" for t in bad[:SHOWN]]
     more = f" and {len(bad) - SHOWN} more" if len(bad) > SHOWN else ""
-    return (f"{len(bad)} of {cues} cues have a timing that cannot be used: {', '.join(shown)}{more}; "
+    return (f"{len(bad)} of {cues} cues {'has' if len(bad) == 1 else 'have'} a timing that cannot be used: {', '.join(shown)}{more}; "
             "their words are kept without a time")
 
 

@@ -48,7 +48,7 @@ def _check_unpacked_size(path: Path, limit: int) -> None:
     except (zipfile.BadZipFile, OSError) as exc:
         raise BadInputError(f"not a valid .docx ({str(exc)[:80]}); {_FIX}", str(path)) from None
     if unpacked > limit:
-        raise BadInputError(f"Word document unpacks to {unpacked / 1e6:,.0f} MB, more than the {limit / 1e6:,.0f} MB a transcript "
+        raise BadInputError(f"Word document unpacks to {unpacked / 2**20:,.0f} MB, more than the {limit / 2**20:,.0f} MB a transcript "
                             "could need (a damaged file, or a zip bomb); not opened", str(path))
 
 
