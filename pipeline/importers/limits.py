@@ -41,7 +41,9 @@ def check_length(transcript: Transcript, max_chars: int, where: str) -> None:
 
 def _hours(chars: int) -> str:
     hours = chars / CHARS_PER_HOUR
-    return f"about {hours:.0f} hours of talk" if hours >= 1.5 else f"about {hours * 60:.0f} minutes of talk"
+    if hours >= 1.5:
+        return f"about {hours:.0f} hours of talk"
+    return f"about {hours * 60:.0f} minutes of talk" if hours * 60 >= 1.5 else "under two minutes of talk"
 
 
 def _round_up(n: int) -> int:
