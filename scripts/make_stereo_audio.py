@@ -1,7 +1,7 @@
 """Render a two-speaker call with one speaker per channel (as Zoom, Riverside, SquadCast and call
 recorders store separate tracks), overlapping speech included, with espeak-ng and sox.
 
-Usage: python scripts/make_stereo_audio.py OUT.flac [--bleed 0.05]
+Usage: python scripts/make_stereo_audio.py OUT.flac [--bleed 0.05] [--crosstalk 3]
 
 Each line is spoken in its speaker's voice and placed on that speaker's channel at its own start
 time; a negative gap starts a line before the previous one ends, so both talk at once. `--bleed`
@@ -63,11 +63,12 @@ def speak(text: str, role: str, work: Path, name: str) -> np.ndarray:
 def place(lines: tuple[Line, ...], work: Path) -> tuple[np.ndarray, list[tuple[str, str, float, float]]]:
     """(2, samples) float tracks, and (role, text, start s, end s) per line as spoken."""
     spoken = [speak(line.text, line.role, work, f"{n:03d}") for n, line in enumerate(lines)]
-    timed, cursor = [], 0.0
+    timed, cursor, free = [], 0.0, {role: 0.0 for role in VOICES}
     for line, samples in zip(lines, spoken):
-        start = max(cursor + line.gap, 0.0) if timed else 0.3
+        # never before the speaker's own last line has ended: one person says one thing at a time
+        start = max(cursor + line.gap, free[line.role] + 0.2) if timed else 0.3
         timed.append((line.role, line.text, start, start + len(samples) / RATE))
-        cursor = timed[-1][3]
+        cursor = free[line.role] = timed[-1][3]
     tracks = np.zeros((2, int((max(end for *_, end in timed) + 0.5) * RATE)), np.float32)
     for (role, _, start, _), samples in zip(timed, spoken):
         at = int(start * RATE)
@@ -91,16 +92,23 @@ def render(lines: tuple[Line, ...], out: Path, bleed: float = 0.0) -> list[tuple
     return timed
 
 
+def crosstalk(lines: tuple[Line, ...], seconds: float) -> tuple[Line, ...]:
+    """The same call with every line starting `seconds` before the one before it ends: both talk at once throughout."""
+    return (lines[0], *(Line(line.role, line.text, -seconds) for line in lines[1:]))
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--bleed", type=float, default=0.0, help="share of each voice heard on the other channel (0.05: -26 dB)")
+    parser.add_argument("--crosstalk", type=float, help="start every line this many seconds before the previous one ends")
     args = parser.parse_args(argv)
     for tool in ("espeak-ng", "sox"):
         if shutil.which(tool) is None:
             print(f"{tool} is not installed (apt-get install {tool})", file=sys.stderr)
             return 1
-    for role, text, start, end in render(CALL, args.out, args.bleed):
+    lines = crosstalk(CALL, args.crosstalk) if args.crosstalk else CALL
+    for role, text, start, end in render(lines, args.out, args.bleed):
         print(f"{start:6.2f}-{end:6.2f}  {role:<12} {text}")
     return 0
 

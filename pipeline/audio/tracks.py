@@ -11,7 +11,7 @@ from typing import Callable
 
 import numpy as np
 
-from schemas import Turn
+from schemas import Turn, Word
 
 from .decode import SAMPLE_RATE
 from .speakers import Phrase, phrases_to_turns, split_phrases
@@ -24,6 +24,7 @@ MIN_APART_SHARE = 0.4  # ...and one channel must lead in this share overall (the
 BLEED_DB = 18.0  # a channel this much quieter than the other only hears the other speaker's bleed
 KEEP_AROUND = 2  # frames kept either side of a channel's own speech, so soft word edges survive the mute
 SILENT_DBFS = -55.0
+GAP_SECONDS = 2.0  # silence between the two channels laid end to end, so no speech run spans both
 
 
 def frame_db(signal: np.ndarray) -> np.ndarray:
@@ -60,13 +61,23 @@ def own_voice(channel: np.ndarray, other: np.ndarray) -> np.ndarray:
 
 
 def transcribe_tracks(channels: tuple[np.ndarray, np.ndarray], settings, on_progress: Callable[[float], None]) -> tuple[list[Turn], str]:
-    """Turns from both channels, each transcribed apart; the language whisper heard first."""
-    phrases: list[tuple[Phrase, int]] = []
-    language = ""
-    for n, (channel, other) in enumerate((channels, channels[::-1])):
-        share = 1 / len(channels)
-        segments, heard = transcribe_words(own_voice(channel, other), settings, lambda f, n=n: on_progress((n + f) * share))
-        language = language or heard
-        phrases += [(phrase, n) for phrase in split_phrases([w for seg in segments for w in seg.words])]
+    """Turns from both channels, each heard on its own; the language whisper heard.
+
+    Whisper runs once over the two channels laid end to end (a silence between them): its voice
+    detector packs the speech of both into the same 30-second windows, so the cost follows the
+    seconds of speech, as it does for one channel, instead of paying a half-empty window per side.
+    """
+    first, second = own_voice(channels[0], channels[1]), own_voice(channels[1], channels[0])
+    offset = (len(first) + int(GAP_SECONDS * SAMPLE_RATE)) / SAMPLE_RATE
+    joined = np.concatenate([first, np.zeros(int(GAP_SECONDS * SAMPLE_RATE), np.float32), second])
+    segments, language = transcribe_words(joined, settings, on_progress)
+    words = [w for seg in segments for w in seg.words]
+    boundary = len(first) / SAMPLE_RATE + GAP_SECONDS / 2
+    by_channel = ([w for w in words if w.start < boundary], [_shifted(w, -offset) for w in words if w.start >= boundary])
+    phrases = [(phrase, n) for n, heard in enumerate(by_channel) for phrase in split_phrases(heard)]
     phrases.sort(key=lambda pair: (pair[0].start, pair[1]))
     return phrases_to_turns([p for p, _ in phrases], [n for _, n in phrases]), language
+
+
+def _shifted(word: Word, seconds: float) -> Word:
+    return word.model_copy(update={"start": round(max(word.start + seconds, 0.0), 3), "end": round(max(word.end + seconds, 0.0), 3)})
