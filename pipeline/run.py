@@ -78,9 +78,12 @@ class Runner:
         self.progress.warn(line)
 
     def _shown(self, path: str) -> str:
-        """A file inside the interview folder is named relative to it, as the researcher dropped it there."""
+        """A file inside the interview folder is named relative to it, as the researcher dropped it there
+        (discovery names them so already; a link is named, not what it points to)."""
+        if not Path(path).is_absolute():
+            return path
         try:
-            return str(Path(path).resolve().relative_to(self.ws.folder.resolve()))
+            return str((Path(path).parent.resolve() / Path(path).name).relative_to(self.ws.folder))
         except (ValueError, OSError):
             return path
 
@@ -197,7 +200,7 @@ class Runner:
         interviews, problems = ingest.discover(self.ws.folder)
         self.result.interviews, self.result.files = interviews, len(interviews) + len(problems)
         with self.ws.lock(), self.progress:
-            self._retire_missing(interviews)
+            self._retire_missing(interviews, problems)
             for problem in problems:
                 self._fail(problem.path or "", problem)
             per_interview = [s for s in ("transcribe", "extract", "coach") if s in stages]
@@ -212,21 +215,15 @@ class Runner:
                         self._fail(stage, exc)
         return self.result
 
-    def _retire_missing(self, interviews: list[Interview]) -> None:
+    def _retire_missing(self, interviews: list[Interview], problems: list[JtbdError]) -> None:
         """Interviews whose file is gone leave every output; their results and decisions stay in the workspace."""
         try:
-            self.result.retired = self.ws.retire_missing({i.id: i.source for i in interviews})
+            self.result.retired = self.ws.retire_missing({i.id for i in interviews}, {p.path for p in problems if p.path})
         except OSError as exc:
             self._fail("jtbd-results", exc)
         if self.result.retired:
-            names = ", ".join(self._source_of(i) for i in self.result.retired)
+            names = ", ".join(self.ws.source_of(i) or i for i in self.result.retired)
             self.progress.note(printable(f"left out of the results, their files are gone: {names} (review decisions are kept in case they come back)"))
-
-    def _source_of(self, interview_id: str) -> str:
-        try:
-            return read_model(self.ws.transcript_path(interview_id), Transcript).interview.source
-        except JtbdError:
-            return interview_id
 
     def _check_whisper_model(self, interviews: list[Interview]) -> list[Interview]:
         """A wrong --whisper-model is one line up front, not one per recording; text interviews go on."""

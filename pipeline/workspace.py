@@ -62,8 +62,11 @@ def slug(name: str) -> str:
 
 def write_text_atomic(path: Path, text: str) -> None:
     """Write via a temp file and rename, so a killed run never leaves a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:  # name the file we meant to write, not a random temporary name
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
@@ -138,18 +141,26 @@ class Workspace:
             return []
         return sorted(p.name for p in base.iterdir() if (p / "transcript.json").is_file())
 
+    def source_of(self, interview_id: str) -> str | None:
+        """The file an interview was made from, as its transcript.json records it."""
+        try:
+            return json.loads(self.transcript_path(interview_id).read_text(encoding="utf-8"))["interview"]["source"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
     def retired_ids(self) -> list[str]:
         return [i for i in self._transcribed_ids() if (self.interview_dir(i) / RETIRED_NOTE).is_file()]
 
-    def retire_missing(self, present: dict[str, str]) -> list[str]:
-        """Retire every interview not in `present` (id -> source file); bring back those that are.
+    def retire_missing(self, present: set[str], unusable: set[str]) -> list[str]:
+        """Retire every interview whose id is not `present` and whose file is not merely `unusable`
+        this time (a file that cannot be read now is still there); bring back those present.
         Returns the ids retired by this call."""
         newly = []
         for interview_id in self._transcribed_ids():
             note = self.interview_dir(interview_id) / RETIRED_NOTE
             if interview_id in present:
                 note.unlink(missing_ok=True)
-            elif not note.is_file():
+            elif not note.is_file() and self.source_of(interview_id) not in unusable:
                 write_text_atomic(note, f"This interview's file was not in {self.folder} at the last `jtbd run`, so it is left out of\n"
                                         "the report, exports, review page and synthesis. Its results and review decisions are kept\n"
                                         "here; put the file back and run again to include it.\n")

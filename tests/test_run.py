@@ -234,6 +234,18 @@ def test_full_disk_is_one_line_after_the_per_file_errors(folder, room_left):
         assert written == {".lock": (0, "whole"), "run.log": (0, "whole")}  # run.log stayed empty: the terminal says it all
 
 
+def test_report_into_a_folder_that_takes_no_writes_is_one_line(folder):
+    assert run(folder, Settings(progress=False)).ok
+    report_dir = Workspace(folder).report_dir
+    report_dir.chmod(0o555)
+    try:
+        result = jtbd_in(_as_other_user(), "report", str(folder))
+    finally:
+        report_dir.chmod(0o755)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [f"jtbd: {report_dir / 'index.html'}: cannot write or read: Permission denied"]
+
+
 # --- an interview whose file is deleted leaves every output ---------------------------------
 
 def test_deleted_interview_leaves_the_report_and_exports_and_comes_back_with_its_decisions(folder):
@@ -262,6 +274,15 @@ def test_deleted_interview_leaves_the_report_and_exports_and_comes_back_with_its
     assert back.ok and back.retired == [] and ws.interview_ids() == ["leo", "maya"]
     assert "leo" in back.skipped["extract"]  # nothing redone: its results were kept
     assert "2 interviews" in report.read_text() and (ws.exports_dir / "leo.md").is_file()
+
+
+def test_a_file_that_is_there_but_unusable_is_not_taken_for_gone(folder):
+    settings = Settings(progress=False)
+    run(folder, settings, stages=("transcribe", "extract"))
+    (folder / "maya.txt").write_bytes(b"")  # emptied by a sync tool: a problem, not a deletion
+    again = run(folder, settings, stages=("transcribe", "extract"))
+    assert again.failures == ["maya.txt: file is empty"] and again.retired == []
+    assert Workspace(folder).interview_ids() == ["leo", "maya"]
 
 
 def test_when_every_file_is_gone_no_output_describes_them(folder):
