@@ -14,7 +14,7 @@ import numpy as np
 from schemas import Turn, Word
 
 from .decode import SAMPLE_RATE
-from .speakers import Phrase, phrases_to_turns, split_phrases
+from .speakers import phrases_to_turns, split_phrases
 from .whisper import transcribe_words
 
 FRAME = 0.05  # seconds per energy frame when comparing the channels
@@ -49,15 +49,25 @@ def separate_tracks(channels: tuple[np.ndarray, ...]) -> bool:
 
 
 def own_voice(channel: np.ndarray, other: np.ndarray) -> np.ndarray:
-    """The channel with the frames muted where it only hears the other speaker (headset bleed);
-    both voices stay wherever both people talk at once."""
+    """Per sample, whether to keep it: False where the channel only hears the other speaker (headset
+    bleed); both voices stay wherever both people talk at once."""
     own, theirs = frame_db(channel), frame_db(other)
     keep = (own >= theirs - BLEED_DB) & (own > SILENT_DBFS)  # quiet frames carry no words: muting them costs nothing
     keep = np.convolve(keep.astype(np.int8), np.ones(2 * KEEP_AROUND + 1, np.int8), mode="same") > 0
-    size = int(FRAME * SAMPLE_RATE)
-    mask = np.repeat(keep, size)
-    mask = np.concatenate([mask, np.full(len(channel) - len(mask), bool(keep[-1]) if len(keep) else True)])
-    return np.where(mask, channel, 0.0).astype(np.float32)
+    mask = np.repeat(keep, int(FRAME * SAMPLE_RATE))
+    return np.concatenate([mask, np.full(len(channel) - len(mask), bool(keep[-1]) if len(keep) else True)])
+
+
+def end_to_end(channels: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, float]:
+    """Both channels, bleed muted, one after the other with a silence between; and where the second starts (s).
+    Written into one array: a two-hour call is 460 MB a channel, so no gated copies are made first."""
+    gap = int(GAP_SECONDS * SAMPLE_RATE)
+    joined = np.zeros(len(channels[0]) + gap + len(channels[1]), np.float32)
+    for at, (channel, other) in ((0, channels), (len(channels[0]) + gap, channels[::-1])):
+        part = joined[at:at + len(channel)]
+        part[:] = channel
+        part[~own_voice(channel, other)] = 0.0
+    return joined, (len(channels[0]) + gap) / SAMPLE_RATE
 
 
 def transcribe_tracks(channels: tuple[np.ndarray, np.ndarray], settings, on_progress: Callable[[float], None]) -> tuple[list[Turn], str]:
@@ -67,12 +77,11 @@ def transcribe_tracks(channels: tuple[np.ndarray, np.ndarray], settings, on_prog
     detector packs the speech of both into the same 30-second windows, so the cost follows the
     seconds of speech, as it does for one channel, instead of paying a half-empty window per side.
     """
-    first, second = own_voice(channels[0], channels[1]), own_voice(channels[1], channels[0])
-    offset = (len(first) + int(GAP_SECONDS * SAMPLE_RATE)) / SAMPLE_RATE
-    joined = np.concatenate([first, np.zeros(int(GAP_SECONDS * SAMPLE_RATE), np.float32), second])
+    joined, offset = end_to_end(channels)
     segments, language = transcribe_words(joined, settings, on_progress)
+    del joined
     words = [w for seg in segments for w in seg.words]
-    boundary = len(first) / SAMPLE_RATE + GAP_SECONDS / 2
+    boundary = offset - GAP_SECONDS / 2
     by_channel = ([w for w in words if w.start < boundary], [_shifted(w, -offset) for w in words if w.start >= boundary])
     phrases = [(phrase, n) for n, heard in enumerate(by_channel) for phrase in split_phrases(heard)]
     phrases.sort(key=lambda pair: (pair[0].start, pair[1]))
