@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from pipeline.errors import JtbdError
+from pipeline.errors import JtbdError, printable
 
 EPILOG = """\
 LLM (optional): set JTBD_LLM_BASE_URL (or OPENAI_BASE_URL), JTBD_LLM_API_KEY (or OPENAI_API_KEY)
@@ -50,6 +51,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     result = run(folder, _settings(args, folder), stages)
     done = sum(len(v) for k, v in result.done.items() if k in ("transcribe", "extract"))
     problems = f", {len(result.failures)} problem{'' if len(result.failures) == 1 else 's'}" if result.failures else ""
+    problems += f", {len(result.warnings)} warning{'' if len(result.warnings) == 1 else 's'}" if result.warnings else ""
     say(f"{len(result.analysed)} of {result.files} interview files analysed{problems}; "
         f"{'nothing to redo' if not done else 'results updated'} in {folder / 'jtbd-results'}")
     for path in result.outputs:
@@ -160,6 +162,10 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except JtbdError as exc:
         print(f"jtbd: {exc.line()}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # e.g. `jtbd report` into a full or read-only results folder: one line, not a traceback
+        where = f"{os.fsdecode(exc.filename)}: " if exc.filename else ""
+        print(f"jtbd: {printable(where)}cannot write or read: {exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("jtbd: interrupted; finished results are kept, run again to resume", file=sys.stderr)

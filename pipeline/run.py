@@ -7,6 +7,7 @@ One bad interview never stops the others: its error becomes one line, details go
 from __future__ import annotations
 
 import hashlib
+import shutil
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Callable
 from schemas import CoachReport, Extraction, Interview, Review, Transcript
 
 from . import ingest
-from .errors import JtbdError
+from .errors import JtbdError, printable
 from .settings import Settings
 from .ui import Progress
 from .workspace import Workspace, read_model, write_model, write_text_atomic
@@ -27,6 +28,8 @@ STAGES = ("transcribe", "extract", "coach", "synthesize", "report", "export")
 class RunResult:
     interviews: list[Interview] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # read, but something was wrong with the input
+    retired: list[str] = field(default_factory=list)  # interview ids whose file left the folder this run
     done: dict[str, list[str]] = field(default_factory=dict)  # stage -> interview ids processed (not skipped)
     skipped: dict[str, list[str]] = field(default_factory=dict)
     outputs: list[Path] = field(default_factory=list)
@@ -55,19 +58,33 @@ class Runner:
 
     # bookkeeping -------------------------------------------------------------
     def _fail(self, where: str, exc: BaseException) -> None:
+        """One line for a failure; a results folder that takes no more writes ends the run instead."""
+        if self.ws.cannot_write(exc):
+            raise self.ws.write_error(exc) from None  # type: ignore[arg-type]
         if isinstance(exc, JtbdError):
             line = f"{self._shown(exc.path)}: {exc.reason}" if exc.path else f"{where}: {exc.reason}"
         else:
             line = f"{where}: unexpected error ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}); details in {self.ws.log_path}"
-        self.ws.log(f"FAILED {line}\n{''.join(traceback.format_exception(exc))}")
+        line = printable(line)
+        if not self.ws.log(f"FAILED {line}\n{''.join(traceback.format_exception(exc))}") and "details in" in line:
+            line = line.replace(f"details in {self.ws.log_path}", "run.log cannot be written either")
         self.result.failures.append(line)
         self.progress.error(line)
 
+    def _warn(self, interview: Interview, warning: str) -> None:
+        line = printable(f"{interview.source}: {warning}")
+        self.ws.log(f"WARNING {line}")
+        self.result.warnings.append(line)
+        self.progress.warn(line)
+
     def _shown(self, path: str) -> str:
-        """A file inside the interview folder is named relative to it, as the researcher dropped it there."""
+        """A file inside the interview folder is named relative to it, as the researcher dropped it there
+        (discovery names them so already; a link is named, not what it points to)."""
+        if not Path(path).is_absolute():
+            return path
         try:
-            return str(Path(path).resolve().relative_to(self.ws.folder.resolve()))
-        except ValueError:
+            return str((Path(path).parent.resolve() / Path(path).name).relative_to(self.ws.folder))
+        except (ValueError, OSError):
             return path
 
     def _stage(self, stage: str, interview_id: str, key: str, output: Path, make: Callable[[], None]) -> bool:
@@ -90,11 +107,13 @@ class Runner:
 
         def make() -> None:
             source = self.ws.source_path(interview.source)
-            with self.progress.task(f"transcribing {interview.source}", total=1.0) as tick:
+            with self.progress.task(f"transcribing {printable(interview.source)}", total=1.0) as tick:
                 transcript = transcribe_file(source, interview, self.settings, on_progress=tick)
             write_model(auto_path, transcript)
 
         self._stage("transcribe", interview.id, key, auto_path, make)
+        for warning in read_model(auto_path, Transcript).warnings:  # every run: the file still has the problem
+            self._warn(interview, warning)
         overrides = self.settings.roles.get(interview.id, {})
         final_path = self.ws.transcript_path(interview.id)
         role_key = _hash_text(_file_hash(auto_path), repr(sorted(overrides.items())))
@@ -142,7 +161,9 @@ class Runner:
 
         current = [i.id for i in self.result.interviews] or self.ws.interview_ids()
         ids = [i for i in current if self.ws.extraction_path(i).is_file()]
-        if not ids:
+        if not ids:  # no interview left to synthesize: an older synthesis would describe ones now gone
+            for stale in (self.ws.synthesis_path, self.ws.root / "synthesis.md"):
+                stale.unlink(missing_ok=True)
             return
         from .synthesize import Reviewed
 
@@ -167,9 +188,13 @@ class Runner:
     def export(self) -> None:
         from .export import export
 
-        if not self.ws.interview_ids():
-            return  # nothing processed (all failed, or only failures): the failures were already reported
+        if not self.ws.interview_ids():  # nothing processed (all failed, or all gone): failures were already reported
+            if self.result.retired or self.ws.retired_ids():
+                shutil.rmtree(self.ws.exports_dir, ignore_errors=True)  # exports of interviews that are gone
+            return
         export(self.ws, self.settings)
+        for interview_id in self.ws.retired_ids():  # its file left the folder: so does its export
+            (self.ws.exports_dir / f"{interview_id}.md").unlink(missing_ok=True)
         self.result.outputs.append(self.ws.exports_dir)
 
     # the whole job -------------------------------------------------------------
@@ -177,6 +202,7 @@ class Runner:
         interviews, problems = ingest.discover(self.ws.folder)
         self.result.interviews, self.result.files = interviews, len(interviews) + len(problems)
         with self.ws.lock(), self.progress:
+            self._retire_missing(interviews, problems)
             for problem in problems:
                 self._fail(problem.path or "", problem)
             per_interview = [s for s in ("transcribe", "extract", "coach") if s in stages]
@@ -190,6 +216,16 @@ class Runner:
                     except Exception as exc:  # noqa: BLE001 - reported as one line, details in run.log
                         self._fail(stage, exc)
         return self.result
+
+    def _retire_missing(self, interviews: list[Interview], problems: list[JtbdError]) -> None:
+        """Interviews whose file is gone leave every output; their results and decisions stay in the workspace."""
+        try:
+            self.result.retired = self.ws.retire_missing({i.id for i in interviews}, {p.path for p in problems if p.path})
+        except OSError as exc:
+            self._fail("jtbd-results", exc)
+        if self.result.retired:
+            names = ", ".join(self.ws.source_of(i) or i for i in self.result.retired)
+            self.progress.note(printable(f"left out of the results, their files are gone: {names} (review decisions are kept in case they come back)"))
 
     def _check_whisper_model(self, interviews: list[Interview]) -> list[Interview]:
         """A wrong --whisper-model is one line up front, not one per recording; text interviews go on."""

@@ -43,6 +43,7 @@ class Settings(BaseModel):
     whisper_batch_size: int = 8
     vad: bool = True
     max_audio_seconds: float = 2 * 3600.0
+    max_transcript_chars: int = Field(default=600_000, description="Longest transcript read, in characters of speech (about 11 hours of talk).")
     num_speakers: int | None = Field(default=None, description="Force the number of speakers in audio (default: estimate, 2 for interviews).")
     roles: dict[str, dict[str, str]] = Field(default_factory=dict, description="Per-interview role overrides: {interview_id: {speaker: role}}.")
     extractor: Literal["auto", "rules", "llm", "hybrid"] = "auto"

@@ -58,6 +58,12 @@ class Progress:
     def error(self, line: str) -> None:
         console.print(f"[red]error[/red] {escape(line)}", soft_wrap=True)
 
+    def warn(self, line: str) -> None:
+        console.print(f"[yellow]warning[/yellow] {escape(line)}", soft_wrap=True)
+
+    def note(self, line: str) -> None:
+        console.print(f"note {escape(line)}", soft_wrap=True)
+
 
 def say(message: str) -> None:
     console.print(message, soft_wrap=True)

@@ -12,9 +12,14 @@ Layout (inside the interview folder):
       synthesis.json, synthesis.md
       report/index.html
       exports/
+
+An interview whose file has left the folder is retired: a note file in its folder keeps it out
+of every output (report, exports, review page, synthesis) while its files, review decisions
+included, stay until the file comes back.
 """
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
@@ -27,7 +32,7 @@ from typing import Iterator, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import BadInputError, WorkspaceLockedError
+from .errors import BadInputError, ResultsWriteError, WorkspaceLockedError
 from .settings import OUTPUT_DIR_NAME
 
 M = TypeVar("M", bound=BaseModel)
@@ -37,6 +42,10 @@ TRANSCRIPT_EXTENSIONS = {".txt", ".md", ".vtt", ".srt", ".docx", ".json"}
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 IGNORED_NAMES = {"jtbd.toml", "README.md", "readme.md", "roles.json"}
+RETIRED_NOTE = "source-missing.txt"
+# Errors that mean the results folder cannot take any more writes: every later file would fail alike.
+UNWRITABLE = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
+NO_PERMISSION = {errno.EACCES, errno.EPERM}
 
 
 def sha256_file(path: Path) -> str:
@@ -53,8 +62,11 @@ def slug(name: str) -> str:
 
 def write_text_atomic(path: Path, text: str) -> None:
     """Write via a temp file and rename, so a killed run never leaves a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:  # name the file we meant to write, not a random temporary name
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
@@ -120,10 +132,40 @@ class Workspace:
         return self.root / "cache"
 
     def interview_ids(self) -> list[str]:
+        """Interviews with a transcript whose file is still in the folder (see `retire_missing`)."""
+        return [i for i in self._transcribed_ids() if not (self.interview_dir(i) / RETIRED_NOTE).is_file()]
+
+    def _transcribed_ids(self) -> list[str]:
         base = self.root / "interviews"
         if not base.is_dir():
             return []
         return sorted(p.name for p in base.iterdir() if (p / "transcript.json").is_file())
+
+    def source_of(self, interview_id: str) -> str | None:
+        """The file an interview was made from, as its transcript.json records it."""
+        try:
+            return json.loads(self.transcript_path(interview_id).read_text(encoding="utf-8"))["interview"]["source"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def retired_ids(self) -> list[str]:
+        return [i for i in self._transcribed_ids() if (self.interview_dir(i) / RETIRED_NOTE).is_file()]
+
+    def retire_missing(self, present: set[str], unusable: set[str]) -> list[str]:
+        """Retire every interview whose id is not `present` and whose file is not merely `unusable`
+        this time (a file that cannot be read now is still there); bring back those present.
+        Returns the ids retired by this call."""
+        newly = []
+        for interview_id in self._transcribed_ids():
+            note = self.interview_dir(interview_id) / RETIRED_NOTE
+            if interview_id in present:
+                note.unlink(missing_ok=True)
+            elif not note.is_file() and self.source_of(interview_id) not in unusable:
+                write_text_atomic(note, f"This interview's file was not in {self.folder} at the last `jtbd run`, so it is left out of\n"
+                                        "the report, exports, review page and synthesis. Its results and review decisions are kept\n"
+                                        "here; put the file back and run again to include it.\n")
+                newly.append(interview_id)
+        return newly
 
     def source_path(self, source: str) -> Path:
         """Resolve an interview's source file, refusing anything outside the folder."""
@@ -154,8 +196,11 @@ class Workspace:
     @contextmanager
     def lock(self) -> Iterator[None]:
         """One writer at a time; a second `jtbd run` on the same folder fails fast with a clear line."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        fh = open(self.root / ".lock", "w")
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fh = open(self.root / ".lock", "w")
+        except OSError as exc:
+            raise self.write_error(exc) from None
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -167,7 +212,29 @@ class Workspace:
             fcntl.flock(fh, fcntl.LOCK_UN)
             fh.close()
 
-    def log(self, message: str) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.log_path, "a", encoding="utf-8") as fh:
-            fh.write(message.rstrip() + "\n")
+    def log(self, message: str) -> bool:
+        """Append to run.log; False when it cannot be written (the terminal line still says what failed)."""
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with open(self.log_path, "a", encoding="utf-8", errors="backslashreplace") as fh:
+                fh.write(message.rstrip() + "\n")
+        except OSError:
+            return False
+        return True
+
+    def cannot_write(self, exc: BaseException) -> bool:
+        """Whether `exc` says the results folder takes no more writes (full, read-only, not ours)."""
+        if not isinstance(exc, OSError):
+            return False
+        inside = exc.filename is not None and Path(os.fsdecode(exc.filename)).resolve().is_relative_to(self.root)
+        return exc.errno in UNWRITABLE or (exc.errno in NO_PERMISSION and inside)
+
+    def write_error(self, exc: OSError) -> ResultsWriteError:
+        """One line saying why the results folder takes no writes and what to do; finished files are intact."""
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            why, fix = "the disk is full" if exc.errno == errno.ENOSPC else "the disk quota is used up", "free some space and run again"
+        elif exc.errno == errno.EROFS:
+            why, fix = "the folder is on a read-only disk", "copy the folder somewhere writable and run jtbd there"
+        else:
+            why, fix = "no permission to write here (the folder may belong to another user)", "fix its permissions or copy the folder somewhere writable"
+        return ResultsWriteError(f"cannot write results: {why} ({exc.strerror}); finished results are kept; {fix}", str(self.root))

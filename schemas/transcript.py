@@ -49,6 +49,7 @@ class Transcript(BaseModel):
     speakers: dict[str, Role] = Field(default_factory=dict, description="Role of each speaker label.")
     method: str = Field(default="", description="How the text was obtained, e.g. 'faster-whisper tiny.en' or 'import:vtt'.")
     role_method: str = Field(default="", description="How roles were assigned, e.g. 'questions', 'override', 'labels'.")
+    warnings: list[str] = Field(default_factory=list, description="What was wrong with the input but did not stop it being read; one line each.")
 
     def participant_turns(self) -> list[Turn]:
         return [t for t in self.turns if t.role == "participant"]

@@ -4,6 +4,8 @@ speakers by voice and by channel, roles, bad recordings, model resolution and `j
 Truncated files: a cut file whose container says how long it should be (mp3 with a Xing header,
 flac, m4a) decodes short of that length; an Ogg file says nothing, but lacks its end-of-stream
 page. Both are refused with a "truncated" reason rather than transcribed as half an interview.
+A cut WAV file decodes cleanly as far as it goes (FFmpeg measures WAV by its size): what is there
+is transcribed and the transcript carries a warning naming how much is missing.
 """
 from __future__ import annotations
 
@@ -195,6 +197,26 @@ def test_truncated_mp3_and_ogg(interview_wav, tmp_path):
         assert decode(whole, probe(whole, 3600)).duration > 20
     assert "truncated" in _refused(_cut_in_half(mp3))
     assert "truncated" in _refused(_cut_in_half(ogg))
+
+
+@pytest.mark.slow
+def test_cut_wav_is_transcribed_as_far_as_it_goes_with_a_warning(interview_wav, tmp_path):
+    from pipeline.audio.decode import wav_shortfall
+
+    assert wav_shortfall(interview_wav) is None
+    data = interview_wav.read_bytes()
+    cut = tmp_path / "cut.wav"
+    cut.write_bytes(data[: len(data) // 2])
+    promised, present = wav_shortfall(cut)
+    assert promised == pytest.approx(2 * present, abs=0.01)
+    transcript = _transcribe(cut)
+    assert transcript.warnings == [f"WAV file is cut short: its header promises 0:{promised:02.0f} of audio but the file ends at "
+                                   f"0:{present:02.0f}; only those 0:{present:02.0f} were transcribed"]
+    heard = normalise(" ".join(t.text for t in transcript.turns))
+    assert {"fridge", "try"} <= set(heard) and "spreadsheet" not in heard  # the first half is there, the rest is not
+    streamed = tmp_path / "streamed.wav"  # a writer that never filled in the length: not cut
+    streamed.write_bytes(data[:40] + (0xFFFFFFFF).to_bytes(4, "little") + data[44:])
+    assert wav_shortfall(streamed) is None
 
 
 def test_silence_and_room_noise_have_no_speech(tmp_path):

@@ -12,6 +12,7 @@ import pytest
 
 from pipeline.errors import BadInputError, UnsupportedFileError
 from pipeline.importers import IMPORTER_VERSION, import_transcript
+from pipeline.settings import Settings
 from schemas import Interview, Transcript
 
 CORPUS = Path("/work/shared/corpora/anthropic-interviewer")
@@ -360,7 +361,7 @@ def test_transcript_json_round_trip(tmp_path):
         ("shape.json", '{"hello": "world"}', "no turns in JSON"),
         ("whisper.json", '{"segments": [{"text": "hi", "start": 0, "end": 1}]}', NO_LABELS),
         ("fake.docx", b"Sam: this is really a text file\n", "not a valid .docx (not a zip archive)"),
-        ("nosubs.vtt", "WEBVTT\n\nSam: hi there\n", NO_LABELS),
+        ("nosubs.vtt", "WEBVTT\n\nSam: hi there\n", "no subtitle cues found"),
     ],
 )
 def test_bad_input_is_one_clear_line(tmp_path, name, content, reason):
@@ -437,3 +438,191 @@ def test_fifty_corpus_files_alternate_roles_without_metadata_turns():
         said = " ".join(turn.text for turn in t.participant_turns())
         answers = re.findall(r"^User:[ \t]*(\S.{0,60})", raw, re.M)
         assert answers and all(a.strip() in said for a in answers), path.name
+
+
+# --- speaker tags of other tools: one file per convention ---------------------------
+
+TAGS = Path(__file__).parent / "data" / "speaker-tags"
+ANSWERS = ["Last March. I missed a VAT deadline because the spreadsheet had the wrong totals.",
+           "I asked my brother-in-law, and I tried a free trial of two apps, but the bank feeds kept breaking.",
+           "It matched every invoice to the bank by itself. I got my Sunday evenings back."]
+# file -> (interviewer label, participant label, start seconds of each turn or None where the tool gives none)
+CONVENTIONS = {
+    "whisperx.srt": ("SPEAKER_00", "SPEAKER_01", [0.52, 5.6, 10.8, 13.4, 20.1, 22.8]),
+    "pyannote-bracket.srt": ("SPEAKER_00", "SPEAKER_01", [0.52, 5.6, 10.8, 13.4, 20.1, 22.8]),
+    "whisperx.vtt": ("SPEAKER_00", "SPEAKER_01", [0.52, 5.6, 10.8, 13.4, 20.1, 22.8]),
+    "whisperx.json": ("SPEAKER_00", "SPEAKER_01", [0.52, 5.6, 10.8, 13.4, 20.1, 22.8]),
+    "pyannote.txt": ("SPEAKER_00", "SPEAKER_01", [None] * 6),
+    "descript.txt": ("Alice Moreno", "Ben Okafor", [0, 5, 10, 13, 20, 22]),
+    "rev.txt": ("Alice Moreno", "Ben Okafor", [0, 5, 10, 13, 20, 22]),
+    "trint.txt": ("Alice Moreno", "Ben Okafor", [0, 5, 10, 13, 20, 22]),
+    "otter.txt": ("Alice Moreno", "Ben Okafor", [0, 5, 10, 13, 20, 22]),
+    "zoom.vtt": ("Alice Moreno", "Ben Okafor", [0.52, 5.6, 10.8, 13.4, 20.1, 22.8]),
+    "teams.vtt": ("Alice Moreno", "Ben Okafor", [0.52, 5.6, 10.8, 13.4, 20.1, 22.8]),
+    "teams.txt": ("Alice Moreno", "Ben Okafor", [0, 5, 10, 13, 20, 22]),
+    "teams-stream.txt": ("Alice Moreno", "Ben Okafor", [0.52, 5.6, 10.8, 13.4, 20.1, 22.8]),
+    "google-meet.txt": ("Alice Moreno", "Ben Okafor", [0, None, None, None, 20, None]),
+}
+
+
+def _as_docx(source: Path, out: Path) -> Path:
+    """The same export as a Word document, one paragraph per line (Teams, Meet and Rev offer .docx)."""
+    document = docx.Document()
+    for line in source.read_text(encoding="utf-8").splitlines():
+        document.add_paragraph(line)
+    document.save(out)
+    return out
+
+
+def _check_convention(t: Transcript, name: str) -> None:
+    interviewer, participant, starts = CONVENTIONS[name]
+    assert t.speakers == {interviewer: "interviewer", participant: "participant"}, name
+    assert [turn.speaker for turn in t.turns] == [interviewer, participant] * 3, name
+    assert [turn.text for turn in t.participant_turns()] == ANSWERS, name
+    assert t.turns[0].text.startswith("Thanks for making the time."), name
+    assert [turn.start for turn in t.turns] == starts, name
+    assert not any(re.search(r"transcription|Meeting ended|Attendees|\d:\d\d$", turn.text) for turn in t.turns), name
+
+
+def test_every_convention_has_a_file():
+    assert sorted(p.name for p in TAGS.iterdir() if p.name != "README.md") == sorted(CONVENTIONS)
+    listed = (TAGS / "README.md").read_text(encoding="utf-8")
+    assert all(f"`{name}`" in listed for name in CONVENTIONS)
+
+
+@pytest.mark.parametrize("name", sorted(CONVENTIONS))
+def test_speaker_tag_conventions(name):
+    path = TAGS / name
+    t = import_transcript(path, _interview(path))
+    _check_convention(t, name)
+    if name == "whisperx.json":  # the segment diarization left without a speaker continues the one before
+        assert t.warnings == ["1 of 7 items name no speaker; each was given to the speaker before it"]
+    else:
+        assert t.warnings == []
+
+
+@pytest.mark.parametrize("name", ["teams.txt", "teams-stream.txt", "google-meet.txt", "rev.txt"])
+def test_speaker_tag_conventions_as_word_documents(tmp_path, name):
+    path = _as_docx(TAGS / name, tmp_path / f"{Path(name).stem}.docx")
+    t = import_transcript(path, _interview(path))
+    _check_convention(t, name)
+    assert t.method == "import:docx"
+
+
+def test_bracketed_annotations_are_not_speakers(tmp_path):
+    text = "Sam: How did it start?\nJo: [laughs] Badly.\n[laughs] It really was.\n[Laughter]: yes\nSam: Why?\nJo: [inaudible] the price.\n"
+    t = _import(tmp_path, "notes.txt", text)
+    assert t.speakers == {"Sam": "interviewer", "Jo": "participant"}
+    assert t.turns[1].text == "[laughs] Badly.\n[laughs] It really was.\n[Laughter]: yes"
+
+
+# --- caption timings that cannot be used keep their words ---------------------------
+
+BAD_TIMES_VTT = """WEBVTT
+
+1
+00:00:xx.000 --> 00:00:04.000
+Chris: When did you first think about it?
+
+2
+99:99:99.999 --> 00:00:01.000
+Nadia: Three years ago, the night before the tax deadline.
+
+3
+-> garbage
+Chris: What happened then?
+
+4
+00:00:10.000 --> 00:00:12.000
+Nadia: I signed up.
+"""
+
+
+def test_vtt_cues_with_unreadable_or_absurd_times_keep_their_words(tmp_path):
+    t = _import(tmp_path, "times.vtt", BAD_TIMES_VTT)
+    assert [(turn.speaker, turn.role, turn.start, turn.end) for turn in t.turns] == [
+        ("Chris", "interviewer", None, None), ("Nadia", "participant", None, None),
+        ("Chris", "interviewer", None, None), ("Nadia", "participant", 10.0, 12.0)]
+    assert "the night before the tax deadline" in t.turns[1].text and t.turns[2].text == "What happened then?"
+    assert t.warnings == [
+        "3 of 4 cues have a timing that cannot be used: line 4 '00:00:xx.000 --> 00:00:04.000' (00:00:xx.000 is not a time), "
+        "line 8 '99:99:99.999 --> 00:00:01.000' (99:99:99.999 is not a time), "
+        "line 12 '-> garbage' (start is missing; garbage is not a time); their words are kept without a time"]
+
+
+def test_srt_cue_with_a_broken_timing_keeps_both_speakers(tmp_path):
+    """Dropping the cue left only the interviewer, who was then labelled participant."""
+    text = ("1\n00:00:01,000 --> 00:00:04,000\nInterviewer: What made you look for a new bike?\n\n"
+            "2\n00:00:05,000 00:00:09,000\nJordan: My car broke down on the bridge.\n\n"
+            "3\n00:00:12,000 --> 00:00:10,000\nInterviewer: And then?\n\n"
+            "4\n00:00:13,000 --> 49:00:00,000\nJordan: I bought one.\n")
+    t = _import(tmp_path, "bike.srt", text)
+    assert [(turn.speaker, turn.role, turn.start) for turn in t.turns] == [
+        ("Interviewer", "interviewer", 1.0), ("Jordan", "participant", None), ("Interviewer", "interviewer", None), ("Jordan", "participant", None)]
+    (warning,) = t.warnings
+    assert warning.startswith("3 of 4 cues have a timing that cannot be used: line 6 '00:00:05,000 00:00:09,000' (unreadable), "
+                              "line 10 '00:00:12,000 --> 00:00:10,000' (ends before it starts), "
+                              "line 14 '00:00:13,000 --> 49:00:00,000' (49:00:00,000 is past any interview's length)")
+
+
+def test_caption_block_without_a_timing_line_is_kept_and_counted(tmp_path):
+    text = "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nSam: Why that one?\n\nJo: It was cheaper than the rest.\n"
+    t = _import(tmp_path, "lost.vtt", text)
+    assert [(turn.speaker, turn.text) for turn in t.turns] == [("Sam", "Why that one?"), ("Jo", "It was cheaper than the rest.")]
+    assert t.warnings == ["1 of 2 cues has a timing that cannot be used: line 6 (no timing line); their words are kept without a time"]
+
+
+def test_many_bad_cues_are_counted_in_one_line(tmp_path):
+    cues = "".join(f"{n}\n00:00:{n:02d},000 --> 00:00:xx,000\n{'Sam' if n % 2 else 'Jo'}: line {n}\n\n" for n in range(1, 9))
+    t = _import(tmp_path, "many.srt", cues)
+    (warning,) = t.warnings
+    assert warning.startswith("8 of 8 cues have a timing") and "and 5 more; their words are kept" in warning
+    assert len(t.turns) == 8
+
+
+# --- size limits ------------------------------------------------------------------------
+
+def _long_json(path: Path, turns: int) -> Path:
+    items = [{"speaker": "Kim" if n % 2 else "Lou", "text": f"Turn {n}: we talked about the invoices and the bank feeds again.",
+              "start": n * 3.0, "end": n * 3.0 + 2.5} for n in range(turns)]
+    path.write_text(json.dumps(items), encoding="utf-8")
+    return path
+
+
+def test_over_long_transcript_is_refused_up_front(tmp_path):
+    path = _long_json(tmp_path / "long.json", 73_843)  # 8 MB, 4.9 million characters of speech
+    with pytest.raises(BadInputError) as err:
+        import_transcript(path, _interview(path), max_chars=600_000)
+    assert err.value.reason == ("transcript has 4,862,528 characters of speech in 73,843 turns, over the limit of 600,000 "
+                                "(about 11 hours of talk); to allow it set max_transcript_chars = 4900000 in jtbd.toml")
+    assert import_transcript(path, _interview(path), max_chars=4_900_000).turns[-1].index == 73_842
+
+
+def test_file_too_big_for_the_limit_is_refused_before_it_is_read(tmp_path):
+    path = _long_json(tmp_path / "huge.json", 10_000)
+    with pytest.raises(BadInputError) as err:
+        import_transcript(path, _interview(path), max_chars=10_000)
+    assert err.value.reason == ("transcript file is 1.3 MB, too big for the limit of 10,000 characters of speech "
+                                "(about 11 minutes of talk); to allow it set max_transcript_chars = 33000 in jtbd.toml")
+
+
+def test_three_hour_transcript_is_within_the_default_limit(tmp_path):
+    """Three hours at a brisk 170 words a minute: 30,600 words in 1,080 turns (one per 10 s)."""
+    words = "so we looked at the numbers again and it still did not add up for the quarter".split()
+    lines = [f"{'Alice' if n % 2 else 'Ben'}: {' '.join(words[(n + i) % len(words)] for i in range(28))}." for n in range(1080)]
+    path = tmp_path / "three-hours.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    t = import_transcript(path, _interview(path), max_chars=Settings().max_transcript_chars)
+    assert len(t.turns) == 1080 and sum(len(turn.text.split()) for turn in t.turns) == 30_240
+
+
+def test_docx_that_unpacks_to_hundreds_of_megabytes_is_refused_unopened(tmp_path):
+    path = tmp_path / "bomb.docx"
+    docx.Document().save(path)
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/media/padding.xml", b" " * 300_000_000)  # compresses to about 300 kB
+    assert path.stat().st_size < 400_000
+    with pytest.raises(BadInputError) as err:
+        import_transcript(path, _interview(path))
+    assert re.fullmatch(r"Word document unpacks to 28\d MB, more than the 100 MB a transcript could need "
+                        r"\(a damaged file, or a zip bomb\); not opened", err.value.reason), err.value.reason

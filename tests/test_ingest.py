@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -9,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import BadInputError, UnsupportedFileError, WorkspaceLockedError
+from pipeline.errors import BadInputError, UnsupportedFileError, WorkspaceLockedError, printable
 from pipeline.ingest import discover
 from pipeline.settings import OUTPUT_DIR_NAME
 from pipeline.workspace import Workspace, read_model, slug, write_model, write_text_atomic
@@ -30,10 +32,14 @@ def test_discovery_finds_supported_files_and_names_the_rest(tmp_path):
         _write(tmp_path, name)
     _write(tmp_path, "slides.pdf")
     _write(tmp_path, "Makefile")
-    for skipped in (".hidden.txt", "README.md", "jtbd.toml", "roles.json", f"{OUTPUT_DIR_NAME}/x.txt", "sub/inner.txt"):
+    for skipped in (".hidden.txt", "README.md", "jtbd.toml", "roles.json", f"{OUTPUT_DIR_NAME}/x.txt", "gold/a.gold.json",
+                    ".git/notes.txt", f"round-2/{OUTPUT_DIR_NAME}/y.txt", "round-2/README.md"):
         _write(tmp_path, skipped)
+    _write(tmp_path, "round-2/01 Dana.txt")  # one folder per round: read, with the folder in the id
     interviews, problems = discover(tmp_path)
-    assert [i.source for i in interviews] == ["a-notes.md", "b-call.MP3", "c.vtt", "d.docx", "e.json", "f.srt", "g.txt", "h.wav"]
+    assert [i.source for i in interviews] == ["a-notes.md", "b-call.MP3", "c.vtt", "d.docx", "e.json", "f.srt", "g.txt", "h.wav",
+                                              "round-2/01 Dana.txt"]
+    assert interviews[-1].id == "round-2-01-dana" and interviews[-1].title == "01 Dana"
     assert {i.source: i.kind for i in interviews}["b-call.MP3"] == "audio"
     assert {i.kind for i in interviews if i.source != "b-call.MP3" and i.source != "h.wav"} == {"transcript"}
     assert sorted((type(p), p.path) for p in problems) == [(UnsupportedFileError, "Makefile"), (UnsupportedFileError, "slides.pdf")]
@@ -164,3 +170,70 @@ def test_source_path_stays_inside_the_folder(tmp_path):
     assert ws.source_path("a.txt") == (tmp_path / "a.txt").resolve()
     with pytest.raises(BadInputError, match="outside the interview folder"):
         ws.source_path("../secret.txt")
+
+
+# --- folders nobody curated: each bad entry is one problem, the rest is found ---------
+
+def _as_other_user() -> list[str]:
+    """A prefix that runs a command without root's right to read anything: root ignores file modes,
+    so as root the command runs in a user namespace as an ordinary user."""
+    if os.geteuid() != 0:
+        return []
+    if not shutil.which("unshare") or subprocess.run(["unshare", "--user", "--map-user=1000", "true"], capture_output=True).returncode:
+        pytest.skip("running as root and cannot drop privileges with unshare --user")
+    return ["unshare", "--user", "--map-user=1000", "--map-group=1000"]
+
+
+def _discover_as_other_user(folder: Path) -> list[tuple[str, str]]:
+    """discover() in a process that cannot read what the folder's owner locked away: (path, reason) per problem."""
+    script = f"import sys; sys.path.insert(0, {str(ROOT)!r})\nfrom pipeline.ingest import discover\n" \
+             f"found, problems = discover({str(folder)!r})\nprint([i.source for i in found]); print([(p.path, p.reason) for p in problems])"
+    done = subprocess.run([*_as_other_user(), sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    found, problems = done.stdout.strip().splitlines()
+    return eval(found), eval(problems)  # noqa: S307 - our own repr output
+
+
+def test_broken_link_is_one_problem_and_the_rest_is_found(tmp_path):
+    _write(tmp_path, "a.txt")
+    (tmp_path / "b.txt").symlink_to(tmp_path / "deleted.txt")
+    (tmp_path / "c.md").symlink_to(tmp_path / "a.txt")  # a working link is an ordinary file
+    interviews, problems = discover(tmp_path)
+    assert [i.source for i in interviews] == ["a.txt", "c.md"]
+    assert [(p.path, p.reason) for p in problems] == [("b.txt", f"broken link: it points to '{tmp_path / 'deleted.txt'}', which does not exist")]
+
+
+def test_unreadable_file_and_folder_are_one_problem_each(tmp_path):
+    folder = tmp_path / "interviews"
+    _write(folder, "a.txt")
+    _write(folder, "secret.txt").chmod(0)
+    _write(folder, "locked/inside.txt")
+    (folder / "locked").chmod(0)
+    try:
+        found, problems = _discover_as_other_user(folder)
+    finally:
+        (folder / "locked").chmod(0o755)
+    assert found == ["a.txt"]
+    assert problems == [("locked", "cannot read folder: Permission denied"), ("secret.txt", "cannot read file: Permission denied")]
+
+
+def test_link_to_a_folder_is_named_not_followed(tmp_path):
+    _write(tmp_path, "round-1/a.txt")
+    (tmp_path / "round-1/loop").symlink_to(tmp_path)
+    interviews, problems = discover(tmp_path)
+    assert [i.source for i in interviews] == ["round-1/a.txt"]
+    assert [(p.path, p.reason) for p in problems] == [("round-1/loop", "a link to a folder, not followed (copy the folder in, or run jtbd on it)")]
+
+
+def test_odd_file_names_are_problems_shown_escaped(tmp_path):
+    _write(tmp_path, "ok.txt")
+    _write(tmp_path, "evil\n\x1b[31mred.txt")  # a newline and a colour code: readable, but printed escaped
+    os.close(os.open(os.path.join(os.fsencode(tmp_path), b"caf\xe9.txt"), os.O_CREAT | os.O_WRONLY))  # Latin-1 bytes
+    (tmp_path / os.fsdecode(b"caf\xe9.txt")).write_bytes(b"Sam: hi\nJo: hello\n")
+    interviews, problems = discover(tmp_path)
+    assert sorted(i.source for i in interviews) == ["evil\n\x1b[31mred.txt", "ok.txt"]
+    (problem,) = problems
+    assert problem.reason == "the file name is not valid UTF-8 text; rename the file"
+    assert problem.line() == "caf\\xe9.txt: the file name is not valid UTF-8 text; rename the file"
+    assert printable("evil\n\x1b[31mred\u202etxt.exe") == "evil\\n\\x1b[31mred\\u202etxt.exe"
+    assert printable("Café – 日本 🎙") == "Café – 日本 🎙"  # ordinary letters and symbols stay as they are

@@ -304,6 +304,24 @@ def test_bad_requests_get_clear_errors(client):
     assert not client.ws.review_path("nope").exists()
 
 
+def test_request_bodies_and_notes_are_capped(client):
+    """A 60 MB note was once stored: review.json and the page grew to 63 MB."""
+    push = make_extraction(make_transcript()).forces[0]
+    url = f"/api/i/dinners/items/{push.id}"
+    huge = client.post(url, json={"verdict": "accepted", "note": "x" * 60_000_000})
+    assert huge.status_code == 413 and huge.json()["detail"] == "request too large: the most this page accepts is 64 kB"
+    unstated = client.post(url, content=(b"x" * 8192 for _ in range(100)), headers={"Content-Type": "application/json"})
+    assert unstated.status_code == 413  # sent in chunks without a Content-Length: counted as it arrives
+    assert not client.ws.review_path("dinners").exists()
+    long = client.post(url, json={"verdict": "accepted", "note": "y" * 5001})
+    assert long.status_code == 422 and long.json()["detail"] == "note is too long: at most 5,000 characters"
+    added = client.post("/api/i/dinners/items", json={"span": {"turn": 9, "start_char": 0, "end_char": 20}, "type": "pull", "note": "z" * 5001})
+    assert added.status_code == 422 and "at most 5,000 characters" in added.json()["detail"]
+    assert not client.ws.review_path("dinners").exists()
+    assert client.post(url, json={"verdict": "accepted", "note": "w" * 5000}).status_code == 200
+    assert review_json(client.ws).decisions[0].note == "w" * 5000
+
+
 def test_mark_reviewed_and_reopen(client):
     assert client.post("/api/i/dinners/state", json={"state": "reviewed"}).json()["state"] == "reviewed"
     assert review_json(client.ws).state == "reviewed"

@@ -101,3 +101,12 @@ def score(reference: list[tuple[str, str]], hypothesis: list[tuple[str, str]]) -
     aligned = [(i, j) for i, j in pairs if i is not None and j is not None]
     right = sum(1 for i, j in aligned if ref[i][0] == hyp[j][0])
     return Score(len(ref), errors, len(aligned), right)
+
+
+def score_by_role(reference: list[tuple[str, str]], hypothesis: list[tuple[str, str]]) -> dict[str, Score]:
+    """WER per speaker: each role's reference words against the words the transcript gives that role.
+
+    A speaker the transcript never hears scores WER 1.0 (every word deleted); words given to the
+    wrong speaker count against both."""
+    roles = list(dict.fromkeys(role for role, _ in reference))
+    return {role: score([r for r in reference if r[0] == role], [h for h in hypothesis if h[0] == role]) for role in roles}

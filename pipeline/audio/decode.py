@@ -5,7 +5,7 @@ Every unusable file ends in one BadInputError line that says why, and the cheap 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +17,7 @@ SILENCE_PEAK = 10 ** (-50 / 20)  # below -50 dBFS everywhere: nothing anyone cou
 OGG_TAIL_BYTES = 70_000
 OGG_END_OF_STREAM = 0x04  # header-type flag of an Ogg stream's last page
 MIN_DECODED_SHARE = 0.9  # decoding less of the declared length than this means truncation or damage
+WAV_HEADER_BYTES = 65536  # the fmt and data chunk headers sit well inside this (after LIST/bext metadata)
 
 
 @dataclass
@@ -31,6 +32,7 @@ class DecodedAudio:
     mono: np.ndarray  # float32 at SAMPLE_RATE
     channels: tuple[np.ndarray, ...]  # the separate channels when the file is stereo, else empty
     duration: float
+    warnings: list[str] = field(default_factory=list)
 
 
 def probe(path: Path, max_seconds: float) -> AudioInfo:
@@ -87,7 +89,35 @@ def decode(path: Path, info: AudioInfo) -> DecodedAudio:
         )
     if float(np.max(np.abs(mono))) < SILENCE_PEAK:
         raise BadInputError(f"recording is silent ({_hms(seconds)} without any sound)", str(path))
-    return DecodedAudio(mono=mono.astype(np.float32, copy=False), channels=channels, duration=seconds)
+    cut = wav_shortfall(path)
+    warnings = [f"WAV file is cut short: its header promises {_hms(cut[0])} of audio but the file ends at {_hms(cut[1])}; "
+                f"only those {_hms(cut[1])} were transcribed"] if cut else []
+    return DecodedAudio(mono=mono.astype(np.float32, copy=False), channels=channels, duration=seconds, warnings=warnings)
+
+
+def wav_shortfall(path: Path) -> tuple[float, float] | None:
+    """(seconds the header promises, seconds present) when a WAV file stops before its data chunk ends.
+
+    FFmpeg measures a WAV file by its size, so a cut one decodes without complaint; only the data
+    chunk's stated length shows what is missing. Streaming writers that leave the length unset
+    (0 or 0xFFFFFFFF) are not cut.
+    """
+    with open(path, "rb") as file:
+        head = file.read(WAV_HEADER_BYTES)
+    if head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+        return None
+    at, byte_rate = 12, 0
+    while at + 8 <= len(head):
+        chunk, size = head[at:at + 4], int.from_bytes(head[at + 4:at + 8], "little")
+        if chunk == b"fmt ":
+            byte_rate = int.from_bytes(head[at + 16:at + 20], "little")
+        elif chunk == b"data":
+            present = path.stat().st_size - (at + 8)
+            if not byte_rate or size in (0, 0xFFFFFFFF) or present >= size:
+                return None
+            return size / byte_rate, present / byte_rate
+        at += 8 + size + (size & 1)  # chunks are padded to an even length
+    return None
 
 
 def ogg_ends_cleanly(path: Path) -> bool:

@@ -1,4 +1,4 @@
-"""Who spoke each word: by recording channel when each voice has its own, else by voice embeddings.
+"""Who spoke each word in one mixed channel: phrases, voice embeddings, clusters (separate tracks: see tracks.py).
 
 Whisper segments can span a turn change (batched decoding returns up to 30 s at a time), so
 speakers are decided per *phrase*: words split at sentence ends and pauses. A turn change
@@ -10,15 +10,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from schemas import Word
+from schemas import Turn, Word
 
 from .decode import SAMPLE_RATE
 from .mel import mel_spectrogram
 
 PHRASE_PAUSE = 0.5  # seconds of silence between words that ends a phrase
 RELIABLE_SECONDS = 1.0  # shorter phrases carry too little voice to shape the clusters
-CHANNEL_FRAME = 0.05  # seconds per energy frame when comparing stereo channels
-CHANNEL_DB_GAP = 6.0  # one channel this much louder than the other: that speaker's microphone
 EMBED_FRAMES = 160  # resemblyzer's partial utterance: 1.6 s of 10 ms mel frames
 EMBED_BATCH = 256  # windows per encoder call; bounds memory on long recordings
 
@@ -53,35 +51,27 @@ def split_phrases(words: list[Word]) -> list[Phrase]:
     return phrases
 
 
-# --- (1) separate channels ---------------------------------------------------------------
-
-def channel_speakers(channels: tuple[np.ndarray, ...], phrases: list[Phrase]) -> list[int] | None:
-    """Speaker index per phrase from which channel is louder, or None when the channels carry the same mix."""
-    if len(channels) != 2:
-        return None
-    left, right = (_frame_db(c) for c in channels)
-    voiced = np.maximum(left, right) > max(np.percentile(np.maximum(left, right), 20) + 15.0, -50.0)
-    if voiced.sum() < 10:
-        return None
-    gap = (left - right)[voiced]
-    left_share, right_share = float(np.mean(gap > CHANNEL_DB_GAP)), float(np.mean(gap < -CHANNEL_DB_GAP))
-    if left_share + right_share < 0.6 or min(left_share, right_share) < 0.1:
-        return None
-    return [_louder_channel(left, right, p) for p in phrases]
+def phrases_to_turns(phrases: list[Phrase], speaker_of: list[int]) -> list[Turn]:
+    """Consecutive phrases of one speaker become one turn; labels SPEAKER_1, SPEAKER_2… by first appearance."""
+    labels: dict[int, str] = {}
+    turns: list[Turn] = []
+    words: list[Word] = []
+    for i, phrase in enumerate(phrases):
+        words.extend(phrase.words)
+        if i + 1 == len(phrases) or speaker_of[i + 1] != speaker_of[i]:
+            label = labels.setdefault(speaker_of[i], f"SPEAKER_{len(labels) + 1}")
+            turns.append(_turn(len(turns), label, words))
+            words = []
+    return turns
 
 
-def _frame_db(signal: np.ndarray) -> np.ndarray:
-    size = int(CHANNEL_FRAME * SAMPLE_RATE)
-    frames = signal[: len(signal) // size * size].reshape(-1, size)
-    return 10 * np.log10(np.mean(frames.astype(np.float64) ** 2, axis=1) + 1e-10)
+def _turn(index: int, speaker: str, words: list[Word]) -> Turn:
+    text = " ".join(w.text for w in words)
+    # role is provisional: assign_roles decides it from what each speaker says
+    return Turn(index=index, speaker=speaker, role="participant", text=text, start=words[0].start, end=words[-1].end, words=list(words))
 
 
-def _louder_channel(left: np.ndarray, right: np.ndarray, phrase: Phrase) -> int:
-    a, b = int(phrase.start / CHANNEL_FRAME), int(np.ceil(phrase.end / CHANNEL_FRAME)) + 1
-    return 0 if float(np.sum(left[a:b] - right[a:b])) >= 0 else 1
-
-
-# --- (2) voice embeddings ----------------------------------------------------------------
+# --- voice embeddings --------------------------------------------------------------------
 
 def embed_phrases(audio: np.ndarray, phrases: list[Phrase]) -> np.ndarray:
     """One L2-normed resemblyzer embedding per phrase (mean over 1.6 s windows for long phrases)."""

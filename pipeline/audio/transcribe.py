@@ -6,16 +6,17 @@ from typing import Callable
 
 import numpy as np
 
-from schemas import Interview, Transcript, Turn, Word
+from schemas import Interview, Transcript, Turn
 
 from ..errors import BadInputError
 from ..roles import assign_roles
 from ..settings import Settings
-from .decode import decode, probe
-from .speakers import Phrase, channel_speakers, cluster_speakers, embed_phrases, split_phrases
+from .decode import DecodedAudio, decode, probe
+from .speakers import cluster_speakers, embed_phrases, phrases_to_turns, split_phrases
+from .tracks import separate_tracks, transcribe_tracks
 from .whisper import model_label, transcribe_words
 
-AUDIO_PIPELINE_VERSION = "2"  # bump whenever the same audio and settings would give a different transcript
+AUDIO_PIPELINE_VERSION = "3"  # bump whenever the same audio and settings would give a different transcript
 WHISPER_SHARE = 0.85  # of the progress bar; speaker separation takes the rest
 
 
@@ -27,13 +28,14 @@ def transcribe_audio(
         raise BadInputError("file not found", str(path))
     audio = decode(path, probe(path, settings.max_audio_seconds))
     report = on_progress or (lambda _: None)
-    segments, language = transcribe_words(audio.mono, settings, lambda f: report(WHISPER_SHARE * f))
-    words = [w for seg in segments for w in seg.words]
-    if not words:
+    if separate_tracks(audio.channels):
+        turns, language = transcribe_tracks(audio.channels, settings, lambda f: report(WHISPER_SHARE * f))
+        speaker_method = "stereo channels transcribed apart"
+    else:
+        turns, language, speaker_method = _transcribe_mix(audio, settings, report)
+    if not turns:
         raise BadInputError(f"no speech found in {audio.duration:.0f} s of audio", str(path))
-    phrases = split_phrases(words)
-    speaker_of, speaker_method = _speakers(audio, phrases, settings)
-    turns, roles, role_method = assign_roles(phrases_to_turns(phrases, speaker_of))
+    turns, roles, role_method = assign_roles(turns)
     report(1.0)
     return Transcript(
         interview=interview,
@@ -43,33 +45,17 @@ def transcribe_audio(
         speakers=roles,
         method=f"{model_label(settings)} + {speaker_method}",
         role_method=role_method,
+        warnings=audio.warnings,
     )
 
 
-def _speakers(audio, phrases: list[Phrase], settings: Settings) -> tuple[list[int], str]:
-    by_channel = channel_speakers(audio.channels, phrases)
-    if by_channel is not None:
-        return by_channel, "stereo channels"
+def _transcribe_mix(audio: DecodedAudio, settings: Settings, report: Callable[[float], None]) -> tuple[list[Turn], str, str]:
+    """One channel (or a stereo mix of one conversation): whisper once, then speakers by voice."""
+    segments, language = transcribe_words(audio.mono, settings, lambda f: report(WHISPER_SHARE * f))
+    phrases = split_phrases([w for seg in segments for w in seg.words])
+    if not phrases:
+        return [], language, ""
     embeddings = embed_phrases(audio.mono, phrases)
     durations = np.array([p.seconds for p in phrases])
-    return cluster_speakers(embeddings, durations, settings.num_speakers)
-
-
-def phrases_to_turns(phrases: list[Phrase], speaker_of: list[int]) -> list[Turn]:
-    """Consecutive phrases of one speaker become one turn; labels SPEAKER_1, SPEAKER_2… by first appearance."""
-    labels: dict[int, str] = {}
-    turns: list[Turn] = []
-    words: list[Word] = []
-    for i, phrase in enumerate(phrases):
-        words.extend(phrase.words)
-        if i + 1 == len(phrases) or speaker_of[i + 1] != speaker_of[i]:
-            label = labels.setdefault(speaker_of[i], f"SPEAKER_{len(labels) + 1}")
-            turns.append(_turn(len(turns), label, words))
-            words = []
-    return turns
-
-
-def _turn(index: int, speaker: str, words: list[Word]) -> Turn:
-    text = " ".join(w.text for w in words)
-    # role is provisional: assign_roles decides it from what each speaker says
-    return Turn(index=index, speaker=speaker, role="participant", text=text, start=words[0].start, end=words[-1].end, words=list(words))
+    speaker_of, speaker_method = cluster_speakers(embeddings, durations, settings.num_speakers)
+    return phrases_to_turns(phrases, speaker_of), language, speaker_method

@@ -22,6 +22,8 @@ _NOT_SPEAKERS = {
     "problem", "solution", "context", "background", "transcript", "transcript id", "recorded", "meeting", "agenda",
     "action", "actions", "action items", "next steps", "takeaway", "takeaways", "quote", "link", "url", "email",
     "phone", "tags", "status", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    # transcribers' annotations, often bracketed: '[Laughter]: ...'
+    "laughs", "laughter", "inaudible", "unintelligible", "crosstalk", "music", "silence", "applause", "pause", "noise",
 }
 _PARTICLES = {"de", "van", "von", "der", "den", "da", "di", "du", "la", "le", "al", "el", "bin", "y", "of"}
 

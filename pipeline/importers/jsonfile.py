@@ -1,4 +1,5 @@
-"""JSON: our own Transcript (round-trip), or a list of {speaker, text, start?, end?, role?} objects."""
+"""JSON: our own Transcript (round-trip), or a list of {speaker, text, start?, end?, role?} objects
+(WhisperX's `segments` too: a segment diarization left without a speaker continues the one before)."""
 from __future__ import annotations
 
 import json
@@ -9,7 +10,7 @@ from pydantic import ValidationError
 from schemas import Interview, Transcript
 
 from ..errors import BadInputError
-from .base import NO_LABELS, RawTurn
+from .base import NO_LABELS, RawTurn, merge_same_speaker
 
 _SPEAKER_KEYS = ("speaker", "name", "speaker_name")
 _TEXT_KEYS = ("text", "content", "utterance")
@@ -17,7 +18,7 @@ _LIST_KEYS = ("turns", "utterances", "segments")
 EXPECTED = "expected a jtbd transcript.json or a list of {\"speaker\": ..., \"text\": ...} objects"
 
 
-def load_json(text: str, interview: Interview, where: str) -> Transcript | tuple[list[RawTurn], dict[str, str]]:
+def load_json(text: str, interview: Interview, where: str, warnings: list[str] | None = None) -> Transcript | tuple[list[RawTurn], dict[str, str]]:
     """A Transcript when the file is one of ours; else the turns and any roles the file states."""
     try:
         data = json.loads(text)
@@ -31,8 +32,22 @@ def load_json(text: str, interview: Interview, where: str) -> Transcript | tuple
     if not any(isinstance(i, dict) and _first(i, _SPEAKER_KEYS) is not None for i in items):
         raise BadInputError(NO_LABELS, where)
     turns = [_turn(item, n, where) for n, item in enumerate(items, start=1)]
+    unnamed = _continue_speakers(turns)
+    if unnamed and warnings is not None:
+        warnings.append(f"{unnamed} of {len(turns)} items name no speaker; each was given to the speaker before it")
     roles = {str(_first(item, _SPEAKER_KEYS)): item["role"] for item in items if item.get("role") in ("interviewer", "participant")}
-    return turns, roles
+    return merge_same_speaker(turns, sep=" "), roles
+
+
+def _continue_speakers(turns: list[RawTurn]) -> int:
+    """Fill speakerless items from the item before (the first speaker for leading ones); how many there were."""
+    first = next((t.speaker for t in turns if t.speaker), "Unknown")
+    previous, unnamed = first, 0
+    for turn in turns:
+        if not turn.speaker:
+            turn.speaker, unnamed = previous, unnamed + 1
+        previous = turn.speaker
+    return unnamed
 
 
 def _own_transcript(data: dict[str, Any], interview: Interview, where: str) -> Transcript:
@@ -50,11 +65,9 @@ def _turn(item: Any, n: int, where: str) -> RawTurn:
     if not isinstance(item, dict):
         raise BadInputError(f"JSON item {n} is not an object; {EXPECTED}", where)
     speaker, text = _first(item, _SPEAKER_KEYS), _first(item, _TEXT_KEYS)
-    if speaker is None or not str(speaker).strip():
-        raise BadInputError(f"JSON item {n} has no speaker; {EXPECTED}", where)
     if not isinstance(text, str):
         raise BadInputError(f"JSON item {n} has no text; {EXPECTED}", where)
-    return RawTurn(" ".join(str(speaker).split()), text.strip(), _seconds(item.get("start"), n, where), _seconds(item.get("end"), n, where))
+    return RawTurn(" ".join(str(speaker or "").split()), text.strip(), _seconds(item.get("start"), n, where), _seconds(item.get("end"), n, where))
 
 
 def _first(item: dict[str, Any], keys: tuple[str, ...]) -> Any:

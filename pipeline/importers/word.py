@@ -9,9 +9,13 @@ from ..errors import BadInputError
 from .base import TIMESTAMP
 
 _FIX = "re-save it from Word or Google Docs as .docx, or export it as .txt"
+# python-docx unpacks every part into memory (a 300 KB file inflating to 300 MB peaked at 658 MB),
+# so the sizes the zip directory states are checked first (zipfile never yields more than a part's
+# stated size, so they cannot lie). A 3-hour transcript unpacks to about 2 MB.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 
 
-def docx_text(path: Path) -> str:
+def docx_text(path: Path, max_unpacked: int = MAX_UNPACKED_BYTES) -> str:
     import docx  # python-docx; imported here so text imports do not pay for it
     from docx.table import Table
 
@@ -23,6 +27,7 @@ def docx_text(path: Path) -> str:
     if not zipfile.is_zipfile(path):
         kind = "an old Word .doc file" if head == b"\xd0\xcf\x11\xe0" else "not a zip archive"
         raise BadInputError(f"not a valid .docx ({kind}); {_FIX}", str(path))
+    _check_unpacked_size(path, max_unpacked)
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises KeyError, ValueError, PackageNotFoundError... for broken packages
@@ -34,6 +39,17 @@ def docx_text(path: Path) -> str:
     if not text.strip():
         raise BadInputError("document has no text", str(path))
     return text
+
+
+def _check_unpacked_size(path: Path, limit: int) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise BadInputError(f"not a valid .docx ({str(exc)[:80]}); {_FIX}", str(path)) from None
+    if unpacked > limit:
+        raise BadInputError(f"Word document unpacks to {unpacked / 2**20:,.0f} MB, more than the {limit / 2**20:,.0f} MB a transcript "
+                            "could need (a damaged file, or a zip bomb); not opened", str(path))
 
 
 def _table_lines(table) -> list[str]:

@@ -2,7 +2,8 @@
 
 Reads the workspace files on every request (a `jtbd run` may update them meanwhile) and writes
 only review.json. Local only: bound to 127.0.0.1, and requests naming another host or posted
-from another origin are refused (DNS rebinding, cross-site requests).
+from another origin are refused (DNS rebinding, cross-site requests). Request bodies are capped
+(413) and notes too (422): a 60 MB note once grew review.json and the page to 63 MB.
 """
 from __future__ import annotations
 
@@ -18,10 +19,11 @@ from typing import Literal
 import jinja2
 import uvicorn
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from schemas import FORCE_TYPES, STAGES, CoachReport, Extraction, ForceType, Quote, Review, Stage, Transcript
 from schemas.extraction import Verdict
@@ -36,6 +38,8 @@ from .decisions import ReviewedExtraction, add_force, apply_review, decide, revi
 HERE = Path(__file__).parent
 LOCAL_NAMES = ("127.0.0.1", "localhost")
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+MAX_BODY_BYTES = 64 * 1024  # a decision with the longest note is under 25 kB of JSON
+NOTE_MAX_CHARS = 5000  # about two pages; a note is a reason, not a document
 
 
 # request bodies ---------------------------------------------------------------
@@ -51,7 +55,7 @@ class DecisionIn(BaseModel):
     verdict: Verdict | None = None
     type: ForceType | None = None
     stage: Stage | None = None
-    note: str | None = None
+    note: str | None = Field(default=None, max_length=NOTE_MAX_CHARS)
     span: Span | None = None
 
 
@@ -60,7 +64,7 @@ class AddIn(BaseModel):
     span: Span
     type: ForceType
     stage: Stage | None = None
-    note: str | None = None
+    note: str | None = Field(default=None, max_length=NOTE_MAX_CHARS)
 
 
 class StateIn(BaseModel):
@@ -165,6 +169,47 @@ def _install_local_only(app: FastAPI) -> None:
         return response
 
 
+class BodyLimit:
+    """ASGI middleware: a request body over `max_bytes` gets 413 before any handler reads it. The body
+    is read here (bodies are small JSON) so a sender that states no length is cut off too."""
+
+    def __init__(self, app, max_bytes: int):
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
+            return await self.app(scope, receive, send)
+        stated = dict(scope["headers"]).get(b"content-length", b"")
+        if stated.isdigit() and int(stated) > self.max_bytes:
+            return await self._too_large(send)
+        body, more = b"", True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return None
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.max_bytes:
+                return await self._too_large(send)
+
+        async def replay():
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        return await self.app(scope, replay, send)
+
+    async def _too_large(self, send) -> None:
+        response = JSONResponse({"detail": f"request too large: the most this page accepts is {self.max_bytes // 1024} kB"}, status_code=413)
+        await response({"type": "http"}, None, send)
+
+
+def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """422 with one readable line ('note: at most 5000 characters'), which the page shows as it is."""
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"] if p != "body")
+    message = f"note is too long: at most {NOTE_MAX_CHARS:,} characters" if first.get("type") == "string_too_long" and where.endswith("note") else first["msg"]
+    return JSONResponse({"detail": f"{message}" if where.endswith("note") else f"{where}: {message}"}, status_code=422)
+
+
 # the app ----------------------------------------------------------------------
 def create_app(folder: Path, settings: Settings) -> FastAPI:
     store = Store(folder)
@@ -175,6 +220,8 @@ def create_app(folder: Path, settings: Settings) -> FastAPI:
     app = FastAPI(title="jtbd review", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.store, app.state.settings = store, settings
     _install_local_only(app)
+    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
+    app.add_exception_handler(RequestValidationError, _validation_error)
 
     @app.exception_handler(JtbdError)
     async def unusable_file(request: Request, exc: JtbdError) -> Response:  # e.g. a hand-edited review.json that no longer parses

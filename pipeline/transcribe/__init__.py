@@ -21,11 +21,11 @@ def transcribe_file(path: Path, interview: Interview, settings: Settings, on_pro
         return transcribe_audio(path, interview, settings, on_progress=on_progress)
     from ..importers import import_transcript
 
-    return import_transcript(path, interview)
+    return import_transcript(path, interview, max_chars=settings.max_transcript_chars)
 
 
 def transcription_fingerprint(interview: Interview, settings: Settings) -> str:
-    """Settings that change a transcript; text imports depend only on the parser version."""
+    """Settings that change a transcript; text imports depend only on the parser version and the length limit."""
     if interview.kind == "audio":
         from ..audio import AUDIO_PIPELINE_VERSION
 
@@ -33,4 +33,4 @@ def transcription_fingerprint(interview: Interview, settings: Settings) -> str:
         return f"audio-{AUDIO_PIPELINE_VERSION}-{settings.fingerprint(*fields)}"
     from ..importers import IMPORTER_VERSION
 
-    return f"import-{IMPORTER_VERSION}"
+    return f"import-{IMPORTER_VERSION}-{settings.fingerprint('max_transcript_chars')}"

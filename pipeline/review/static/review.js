@@ -169,7 +169,7 @@
     const stageSelect = h("select", { "aria-label": "Stage", onchange: (e) => save({ stage: e.target.value }) },
       h("option", { value: "", disabled: true, selected: !item.stage }, "Choose a stage…"),
       meta.stages.map((s) => h("option", { value: s, selected: item.stage === s }, meta.stage_labels[s])));
-    const note = h("textarea", { placeholder: "Why this verdict, what to ask next time…", "aria-label": "Note" }, item.note);
+    const note = h("textarea", { placeholder: "Why this verdict, what to ask next time…", "aria-label": "Note", maxlength: "5000" }, item.note);  // the server refuses longer notes (422)
     inspector.replaceChildren(...[
       h("div", { class: `kind ${typeClass(item)}` }, h("span", { class: "swatch" }),
         force ? `${item.type} force` : meta.kind_labels[item.kind],
