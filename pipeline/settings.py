@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from .errors import ConfigError
 
@@ -35,6 +35,23 @@ class LLMSettings(BaseModel):
         return bool(self.model and (self.base_url or self.api_key))
 
 
+RedactLevel = Literal["llm", "outputs", "off"]
+DEFAULT_REDACT_ENTITIES = [
+    "PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "URL", "IP_ADDRESS",
+    "STREET_ADDRESS", "DATE_OF_BIRTH", "EMPLOYER", "ACCOUNT_NUMBER", "US_SSN", "UK_NHS",
+]
+
+
+class RedactSettings(BaseModel):
+    """`redact = "outputs"` in jtbd.toml, or a [redact] table with these keys."""
+
+    level: RedactLevel = Field(default="llm", description="llm: what is sent to the LLM endpoint (only when one is configured); "
+                                                          "outputs: also the report, exports and synthesis.md; off: nothing.")
+    entities: list[str] = Field(default_factory=lambda: list(DEFAULT_REDACT_ENTITIES))
+    allow: list[str] = Field(default_factory=list, description="Words that are never redacted: product and competitor names are the research.")
+    phone_regions: list[str] = Field(default_factory=lambda: ["US", "GB", "DE", "FR", "IN", "AU", "CA", "IE", "NL", "ES", "IT", "BR"])
+
+
 class Settings(BaseModel):
     whisper_model: str = Field(default="tiny.en", description="Model name or local CTranslate2 folder.")
     whisper_device: str = "cpu"
@@ -53,6 +70,15 @@ class Settings(BaseModel):
     key_result_date: str = Field(default="", description="Date for key results; default: end of the next quarter.")
     include_unreviewed: bool = True
     progress: bool = True
+    redact: RedactSettings = Field(default_factory=RedactSettings)
+
+    @field_validator("redact", mode="before")
+    @classmethod
+    def _redact_level_alone(cls, value: Any) -> Any:
+        """`redact = "outputs"` is short for `[redact] level = "outputs"`; `redact = false` for off, `true` for outputs."""
+        if isinstance(value, bool):
+            return {"level": "outputs" if value else "off"}
+        return {"level": value} if isinstance(value, str) else value
 
     def fingerprint(self, *fields: str) -> str:
         """Hash of the named settings; part of a stage's cache key."""
