@@ -26,7 +26,8 @@ from pipeline.privacy.store import timed_build  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "pii"
-HELD_OUT = ("07", "08", "09", "10")
+REAL = ROOT / "evalsets" / "real"  # full-length real interviews (shared corpus), for the time per interview
+HELD_OUT = ("11", "12", "13")
 LOOK_ALIKES = ("product", "month", "verb")
 
 
@@ -83,8 +84,25 @@ def main() -> None:
     table(held, f"held-out ({len(held)} interviews, never tuned on)", False)
     turns = sum(len(a.lines) for a, _ in results)
     print(f"\nload Presidio + spaCy once: {load:.2f} s")
-    print(f"redaction per interview: mean {statistics.mean(seconds):.3f} s, max {max(seconds):.3f} s "
+    print(f"redaction per planted interview: mean {statistics.mean(seconds):.3f} s, max {max(seconds):.3f} s "
           f"({turns / len(results):.0f} turns each on average)")
+    real_time(Settings(progress=False))
+
+
+def real_time(settings: Settings) -> None:
+    """Seconds per full-length real interview, and per 1,000 words."""
+    seconds, words, turns = [], 0, 0
+    for path in sorted(REAL.glob("*.md")):
+        transcript = import_transcript(path, interview_for(path))
+        _, took = timed_build(transcript, settings)
+        seconds.append(took)
+        words += sum(len(t.text.split()) for t in transcript.turns)
+        turns += len(transcript.turns)
+    if seconds:
+        n = len(seconds)
+        print(f"redaction per real interview ({n} from evalsets/real, {turns / n:.0f} turns, {words / n:,.0f} words on average): "
+              f"mean {statistics.mean(seconds):.2f} s, median {statistics.median(seconds):.2f} s, max {max(seconds):.2f} s, "
+              f"{sum(seconds) / words * 1000:.2f} s per 1,000 words")
 
 
 if __name__ == "__main__":

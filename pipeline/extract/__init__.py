@@ -28,10 +28,12 @@ def extract(transcript: Transcript, settings: Settings, cache_dir: Path | None =
     kind = chosen_extractor(settings)
     if kind == "rules":
         return extract_rules(transcript)
+    from ..privacy import guard_extraction
     from .llm import extract_with_llm
 
-    try:
-        return extract_with_llm(transcript, settings, cache_dir=cache_dir or default_cache_dir(), hybrid=(kind == "hybrid"))
+    cache = cache_dir or default_cache_dir()
+    try:  # the LLM sees the transcript with personal data masked; quotes come back on the real turns
+        return guard_extraction(transcript, settings, cache, lambda t: extract_with_llm(t, settings, cache_dir=cache, hybrid=(kind == "hybrid")))
     except LLMError as exc:
         return rules_fallback(transcript, settings, exc)
 

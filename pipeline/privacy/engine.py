@@ -11,7 +11,6 @@ from importlib.metadata import PackageNotFoundError, version
 
 from ..errors import ConfigError
 from ..nlp import load_nlp, model_name
-from . import recognizers as ours
 
 # entity type -> the word inside its placeholder: [PERSON_1], [EMAIL_2]
 PLACEHOLDER_LABELS = {
@@ -22,6 +21,7 @@ PLACEHOLDER_LABELS = {
 }
 # spaCy label -> Presidio entity; ORG and DATE are opt-in (most organisations in an interview are products)
 NER_ENTITIES = {"PERSON": "PERSON", "GPE": "LOCATION", "LOC": "LOCATION", "FAC": "LOCATION", "ORG": "ORGANIZATION", "DATE": "DATE_TIME"}
+UNUSED_LABELS = ["CARDINAL", "ORDINAL", "TIME", "MONEY", "PERCENT", "QUANTITY", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"]
 SPACY_BACKED = {"PERSON", "LOCATION", "ORGANIZATION", "DATE_TIME"}
 
 
@@ -57,8 +57,10 @@ def analyzer(entities: tuple[str, ...], phone_regions: tuple[str, ...]):
         UsSsnRecognizer,
     )
 
+    from . import recognizers as ours
+
     check_entities(list(entities))
-    ner = NerModelConfiguration(model_to_presidio_entity_mapping=NER_ENTITIES, labels_to_ignore=[])
+    ner = NerModelConfiguration(model_to_presidio_entity_mapping=NER_ENTITIES, labels_to_ignore=UNUSED_LABELS)
     nlp_engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": model_name()}], ner_model_configuration=ner)
     nlp_engine.nlp = {"en": load_nlp()}  # instead of .load(), which would download a model it does not find
     available = {

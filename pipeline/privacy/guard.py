@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -54,12 +55,31 @@ def guard_synthesis(synthesis: Synthesis, settings: Settings, cache_dir: Path | 
     if not redacts_llm(settings):
         return write(synthesis)
     redactions = {i: stored(cache_dir, i) for i in synthesis.interviews} if cache_dir else {}
-    missing = sorted(i for i, r in redactions.items() if r is None) if cache_dir else ["every interview"]
-    if missing:  # fail closed: without the mapping the quotes cannot be masked
-        note = f"rules (llm not used: no redaction for {', '.join(missing)[:80]})"
-        return synthesis.model_copy(update={"method": {**synthesis.method, "writer": note}})
-    written = write(mask_synthesis(synthesis, redactions))  # type: ignore[arg-type]
-    return restore_evidence(synthesis, written)
+    if redactions and all(redactions.values()):
+        masked = mask_synthesis(synthesis, redactions)  # type: ignore[arg-type]
+    else:  # outside a run (no stored redactions): find the personal data in the synthesis's own text
+        masked = mask_by_detection(synthesis)
+    return restore_evidence(synthesis, write(masked))
+
+
+def mask_by_detection(synthesis: Synthesis) -> Synthesis:
+    texts: list[str] = []
+
+    def walk(node, key: str = "", replace=None):
+        if isinstance(node, dict):
+            return {k: (v if k in SKIP_KEYS else walk(v, k, replace)) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v, key, replace) for v in node]
+        if isinstance(node, str):
+            if replace is None:
+                texts.append(node)
+                return node
+            return replace.pop(0)
+        return node
+
+    data = synthesis.model_dump()
+    walk(data)
+    return Synthesis.model_validate(walk(data, replace=_detected_masks(texts)))
 
 
 def mask_synthesis(synthesis: Synthesis, redactions: dict[str, Redaction], generic: bool = False) -> Synthesis:
@@ -111,4 +131,20 @@ def scrub_texts(texts: list[str], cache_dir: Path | None) -> list[str]:
     for path in sorted(folder.glob("*.json")) if folder and folder.is_dir() else []:
         redaction = stored(folder.parent, path.stem)
         spans += redaction.spans if redaction else []
+    if not spans:  # no interview redactions to go by: find the personal data in the texts themselves
+        return _detected_masks(texts)
     return [mask_values(t, spans, generic=True) for t in texts]
+
+
+def _detected_masks(texts: list[str]) -> list[str]:
+    from schemas import Interview, Turn
+
+    from ..settings import RedactSettings
+    from .detect import detect
+    from .resolve import number
+
+    turns = [Turn(index=i, speaker="Participant", role="participant", text=t) for i, t in enumerate(texts)]
+    transcript = Transcript(interview=Interview(id="texts", source="", kind="transcript", sha256=""), turns=turns)
+    masked = MaskedTranscript(transcript, Redaction(interview_id="texts", transcript_digest="", fingerprint="",
+                                                    spans=number(detect(transcript, RedactSettings()))))
+    return [re.sub(r"_\d+\]", "]", t.text) for t in masked.transcript.turns]
