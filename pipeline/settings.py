@@ -51,6 +51,16 @@ class RedactSettings(BaseModel):
     allow: list[str] = Field(default_factory=list, description="Words that are never redacted: product and competitor names are the research.")
     phone_regions: list[str] = Field(default_factory=lambda: ["US", "GB", "DE", "FR", "IN", "AU", "CA", "IE", "NL", "ES", "IT", "BR"])
 
+    @field_validator("entities")
+    @classmethod
+    def _known_entities(cls, value: list[str]) -> list[str]:
+        from .privacy.engine import PLACEHOLDER_LABELS
+
+        unknown = sorted(set(value) - set(PLACEHOLDER_LABELS))
+        if unknown:  # a ConfigError passes through pydantic whole, so the line names the setting
+            raise ConfigError(f"redact.entities: unknown entity type {', '.join(unknown)}; choose from {', '.join(PLACEHOLDER_LABELS)}")
+        return value
+
 
 class Settings(BaseModel):
     whisper_model: str = Field(default="tiny.en", description="Model name or local CTranslate2 folder.")

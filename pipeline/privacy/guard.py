@@ -40,7 +40,9 @@ def unmask_extraction(extraction: Extraction, masked: MaskedTranscript) -> Extra
 
 def _item_back(item: Item, masked: MaskedTranscript) -> Item:
     quote = masked.quote_back(item.quote)
-    update = {name: masked.unmask(getattr(item, name)) for name in FREE_TEXT if isinstance(getattr(item, name, None), str)}
+    # a field that repeats the quote (a description taken from it) gets the quote's own real words
+    update = {name: quote.text if value == item.quote.text else masked.unmask(value)
+              for name in FREE_TEXT if isinstance(value := getattr(item, name, None), str)}
     return item.model_copy(update={**update, "quote": quote, "id": item_id(item.kind, quote)})  # type: ignore[attr-defined]
 
 
