@@ -210,3 +210,42 @@ def test_jtbd_run_sends_no_planted_value_and_extraction_lands_on_the_right_turns
     assert len(landed) == len(quoted) and sorted(turn for turn, _ in quoted) == [turn for turn, _ in landed]
     derek = next(f for f in extracted["01-freelance-invoicing"] if f["quote"]["turn"] == 3)["quote"]["text"]
     assert "my accountant, Derek Osei, told me" in derek
+
+
+# level "outputs" ---------------------------------------------------------------------------------
+def test_outputs_level_masks_report_exports_and_synthesis_but_the_workspace_keeps_the_real_words(tmp_path):
+    from pipeline.run import run
+    from pipeline.workspace import Workspace
+
+    folder = tmp_path / "interviews"
+    folder.mkdir()
+    values = set()
+    for name in ("01-freelance-invoicing.txt", "07-crm-sales.txt"):
+        annotated = read_annotated(CORPUS / name)
+        values |= {p.text for p in annotated.planted if p.personal}
+        (folder / name).write_text(annotated.plain(), encoding="utf-8")
+    values |= {"Sarah Whitfield", "Daniel"}
+    settings = Settings(progress=False, redact={"level": "outputs"})
+    result = run(folder, settings)
+    assert result.ok, result.failures
+    ws = Workspace(folder)
+    from pipeline.export import export
+
+    drafts = export(ws, settings, dest=tmp_path / "drafts", include_all=True)  # every item, not only accepted ones
+    shared = [ws.report_dir / "index.html", ws.root / "synthesis.md", *sorted(ws.exports_dir.iterdir()), *drafts]
+    assert len(shared) >= 14
+    for path in shared:
+        text = path.read_text(encoding="utf-8")
+        leaked = sorted(v for v in values if re.search(rf"(?<!\w){re.escape(v)}(?!\w)", text))
+        assert leaked == [], path.name
+    stickies = (tmp_path / "drafts" / "sticky-notes.csv").read_text(encoding="utf-8")
+    assert ",[PERSON_1]," in stickies and "[PHONE_" in stickies  # the speaker column (Sarah Whitfield, Daniel); quotes
+    extraction = ws.extraction_path("01-freelance-invoicing").read_text(encoding="utf-8")
+    synthesis = ws.synthesis_path.read_text(encoding="utf-8")
+    assert "[PERSON_" not in extraction and "[PERSON_" not in synthesis  # the researcher's own files: real words
+    from pipeline.report import write_report
+
+    masked = write_report(ws, settings, include_all=True).read_text(encoding="utf-8")
+    clear = write_report(ws, Settings(progress=False, redact={"level": "llm"}), include_all=True).read_text(encoding="utf-8")
+    assert "Sarah Whitfield" not in masked and "[PERSON_1]" in masked
+    assert "Sarah Whitfield" in clear and "[PERSON_1]" not in clear  # level llm with no LLM: nothing leaves, nothing masked
