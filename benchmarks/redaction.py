@@ -2,8 +2,9 @@
 
 Prints recall and precision per entity type, how many look-alikes (product names, "May" the
 month, "Will" the verb) stay in the clear, and the seconds redaction adds per interview (after a
-one-off load of Presidio and spaCy). Files 07-10 were written before any tuning and kept out of
-it: they are shown apart as the held-out figure.
+one-off load of Presidio and spaCy), here and on the full-length real interviews in evalsets/real.
+Files 01-10 were used to tune the recognizers; 11-13 were written afterwards and never tuned on:
+they are shown apart as the held-out figure.
 
     .venv/bin/python benchmarks/redaction.py [--misses]
 """

@@ -79,7 +79,7 @@ def name_words(text: str) -> frozenset[str]:
 
 def person_keys(spans: list[RedactedSpan]) -> dict[str, str]:
     """Name as written -> the fullest name it is part of. Fuller names claim first; a short name that
-    fits two people goes to the one mentioned first."""
+    fits two people ("Sam" with "Sam Kaplan" and "Sam Lee") goes to the fuller name seen first."""
     first_seen: dict[str, int] = {}
     for n, span in enumerate(spans):
         first_seen.setdefault(span.text, n)
