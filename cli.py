@@ -23,6 +23,7 @@ def _settings(args: argparse.Namespace, folder: Path | None):
         "extractor": getattr(args, "extractor", None),
         "num_speakers": getattr(args, "speakers", None),
         "progress": False if getattr(args, "no_progress", False) else None,
+        "redact": {"level": args.redact} if getattr(args, "redact", None) else None,
     }
     settings = load_settings(folder, **overrides)
     for spec in getattr(args, "role", None) or []:
@@ -124,6 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", action="append", metavar="ID:SPEAKER=ROLE", help="override a speaker's role, e.g. 02-meal-kit:Sam=interviewer (repeatable)")
     p.add_argument("--skip", action="append", choices=["coach", "synthesize", "report", "export"], help="leave a stage out (repeatable)")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    redact = p.add_mutually_exclusive_group()
+    redact.add_argument("--redact", nargs="?", const="outputs", choices=["llm", "outputs", "off"], metavar="LEVEL",
+                        help="mask personal data: llm (the default with an LLM configured: everything sent to it), "
+                             "outputs (also the report, exports and synthesis.md; what a bare --redact means), off")
+    redact.add_argument("--no-redact", dest="redact", action="store_const", const="off", help="same as --redact off")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("eval", help="score extraction against the gold labels in FOLDER/gold/ (precision, recall, F1)")

@@ -53,7 +53,7 @@ def embed(texts: list[str], settings: Settings, cache_dir: Path | None = None) -
         return np.zeros((0, 1), dtype=np.float32)
     if method == "lexical":
         return _normalise(_lexical(texts))
-    encoder = _minilm_encode if method == "minilm" else (lambda batch: _llm_encode(batch, settings))
+    encoder = _minilm_encode if method == "minilm" else (lambda batch: _llm_encode(_for_endpoint(batch, settings, cache_dir), settings))
     return _cached(texts, method_name(settings), encoder, cache_dir)
 
 
@@ -65,6 +65,13 @@ def embed_minilm(texts: list[str], cache_dir: Path | None = None) -> np.ndarray:
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
     return _cached(texts, MINILM_NAME, _minilm_encode, cache_dir)
+
+
+def _for_endpoint(texts: list[str], settings: Settings, cache_dir: Path | None) -> list[str]:
+    """Texts leaving for the embedding endpoint carry no value any interview's redaction holds."""
+    from .privacy import redacts_llm, scrub_texts
+
+    return scrub_texts(texts, cache_dir) if redacts_llm(settings) else texts
 
 
 # cache ------------------------------------------------------------------------

@@ -129,7 +129,7 @@ class Runner:
 
         path = self.ws.extraction_path(interview.id)
         tpath = self.ws.transcript_path(interview.id)
-        key = _hash_text(_file_hash(tpath), extraction_fingerprint(self.settings))
+        key = _hash_text(_file_hash(tpath), extraction_fingerprint(self.settings), self.redact(interview))
 
         def make() -> None:
             transcript = read_model(tpath, Transcript)
@@ -140,6 +140,20 @@ class Runner:
         if extraction.llm and extraction.llm.error:
             self.ws.mark_done(interview.id, "extract", "")  # rules stood in for a failed LLM: try it again next run
         return extraction
+
+    def redact(self, interview: Interview) -> str:
+        """Personal data found before anything leaves the machine (pipeline/privacy); '' when not needed.
+        The result's hash joins the extraction's key: a redaction the researcher adds redoes the LLM part."""
+        from .privacy import needed, redaction_path, stage_key
+        from .privacy.sharing import interview_redaction
+
+        if not needed(self.settings):
+            return ""
+        transcript = read_model(self.ws.transcript_path(interview.id), Transcript)
+        path = redaction_path(self.ws.cache_dir, interview.id)
+        key = stage_key(self.ws, transcript, self.settings)
+        self._stage("redact", interview.id, key, path, lambda: interview_redaction(self.ws, transcript, self.settings))
+        return _file_hash(path)
 
     def coach(self, interview: Interview) -> None:
         from .coach import coach, coach_fingerprint
@@ -156,6 +170,7 @@ class Runner:
 
     # folder-wide stages --------------------------------------------------------
     def synthesize(self) -> None:
+        from .privacy import shared_synthesis
         from .review.decisions import apply_review
         from .synthesize import render_markdown, synthesize
 
@@ -177,7 +192,7 @@ class Runner:
         with self.progress.task(f"synthesizing {len(ids)} interviews", total=1.0):
             synthesis = synthesize(reviewed, self.settings, cache_dir=self.ws.cache_dir)
         write_model(self.ws.synthesis_path, synthesis)
-        write_text_atomic(self.ws.root / "synthesis.md", render_markdown(synthesis))
+        write_text_atomic(self.ws.root / "synthesis.md", render_markdown(shared_synthesis(synthesis, self.ws, self.settings)))
         self.result.outputs += [self.ws.synthesis_path, self.ws.root / "synthesis.md"]
 
     def report(self) -> None:

@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from .errors import ConfigError
 
@@ -33,6 +33,33 @@ class LLMSettings(BaseModel):
     @property
     def configured(self) -> bool:
         return bool(self.model and (self.base_url or self.api_key))
+
+
+RedactLevel = Literal["llm", "outputs", "off"]
+DEFAULT_REDACT_ENTITIES = [
+    "PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "URL", "IP_ADDRESS",
+    "STREET_ADDRESS", "DATE_OF_BIRTH", "EMPLOYER", "ACCOUNT_NUMBER", "US_SSN", "UK_NHS",
+]
+
+
+class RedactSettings(BaseModel):
+    """`redact = "outputs"` in jtbd.toml, or a [redact] table with these keys."""
+
+    level: RedactLevel = Field(default="llm", description="llm: what is sent to the LLM endpoint (only when one is configured); "
+                                                          "outputs: also the report, exports and synthesis.md; off: nothing.")
+    entities: list[str] = Field(default_factory=lambda: list(DEFAULT_REDACT_ENTITIES))
+    allow: list[str] = Field(default_factory=list, description="Words that are never redacted: product and competitor names are the research.")
+    phone_regions: list[str] = Field(default_factory=lambda: ["US", "GB", "DE", "FR", "IN", "AU", "CA", "IE", "NL", "ES", "IT", "BR"])
+
+    @field_validator("entities")
+    @classmethod
+    def _known_entities(cls, value: list[str]) -> list[str]:
+        from .privacy.engine import PLACEHOLDER_LABELS
+
+        unknown = sorted(set(value) - set(PLACEHOLDER_LABELS))
+        if unknown:  # a ConfigError passes through pydantic whole, so the line names the setting
+            raise ConfigError(f"redact.entities: unknown entity type {', '.join(unknown)}; choose from {', '.join(PLACEHOLDER_LABELS)}")
+        return value
 
 
 class Settings(BaseModel):
@@ -58,6 +85,15 @@ class Settings(BaseModel):
                     "reviewed interviews ('N of M reviewed participants'); all: reviewed interviews' accepted items and the "
                     "drafts of the others, over all interviews; reviewed: reviewed interviews only, always.")
     progress: bool = True
+    redact: RedactSettings = Field(default_factory=RedactSettings)
+
+    @field_validator("redact", mode="before")
+    @classmethod
+    def _redact_level_alone(cls, value: Any) -> Any:
+        """`redact = "outputs"` is short for `[redact] level = "outputs"`; `redact = false` for off, `true` for outputs."""
+        if isinstance(value, bool):
+            return {"level": "outputs" if value else "off"}
+        return {"level": value} if isinstance(value, str) else value
 
     def fingerprint(self, *fields: str) -> str:
         """Hash of the named settings; part of a stage's cache key."""

@@ -21,6 +21,7 @@ from .extraction import (
     item_id,
 )
 from .gold import GoldFlag, GoldForce, GoldLabels, GoldQuestion
+from .redaction import RedactedSpan, Redaction, RedactionDecision
 from .review import Decision, Review
 from .synthesis import (
     Cluster,

@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from .extraction import ForceType, ItemKind, Quote, Stage, Verdict
+from .redaction import RedactionDecision
 
 ReviewState = Literal["new", "in_review", "reviewed"]
 
@@ -30,3 +31,4 @@ class Review(BaseModel):
     interview_id: str
     state: ReviewState = "new"
     decisions: list[Decision] = Field(default_factory=list)
+    redactions: list[RedactionDecision] = Field(default_factory=list, description="Redactions the researcher added or removed.")

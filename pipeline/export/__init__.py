@@ -22,13 +22,14 @@ __all__ = ["export", "FORMATS"]
 def export(ws: Workspace, settings: Settings, formats: list[str] | None = None, dest: Path | None = None,
            include_all: bool = False) -> list[Path]:
     """Write the chosen formats (None: all) into `dest` (default ws.exports_dir); return the files written."""
-    del settings  # no export options yet; taken like every other stage
     unknown = sorted(set(formats or []) - set(FORMATS))
     if unknown:
         raise BadInputError(f"unknown export format(s) {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
     if not ws.interview_ids():
         raise BadInputError("nothing to export yet: run `jtbd run` on this folder first", str(ws.folder))
-    data = load_report_data(ws, include_all=include_all)
+    from ..privacy import shared_report_data
+
+    data = shared_report_data(load_report_data(ws, include_all=include_all), ws, settings)  # masked at redact = "outputs"
     out = Path(dest) if dest else ws.exports_dir
     if out.exists() and not out.is_dir():
         raise BadInputError("export destination is a file, not a folder", str(out))

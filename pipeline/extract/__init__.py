@@ -39,10 +39,12 @@ def extract(transcript: Transcript, settings: Settings, cache_dir: Path | None =
     offline = _offline(transcript, cache_dir, model)
     if kind == "classifier":
         return offline
+    from ..privacy import guard_extraction
     from .llm import extract_llm
 
-    try:
-        llm = extract_llm(transcript, settings, cache_dir=cache_dir or default_cache_dir())
+    cache = cache_dir or default_cache_dir()
+    try:  # the LLM sees the transcript with personal data masked; quotes come back on the real turns
+        llm = guard_extraction(transcript, settings, cache, lambda t: extract_llm(t, settings, cache_dir=cache))
     except LLMError as exc:
         return offline_fallback(offline, transcript, settings, exc)
     if kind == "llm":

@@ -16,9 +16,10 @@ def write_report(ws: Workspace, settings: Settings, include_all: bool = False) -
     """Write ws.report_dir/index.html and return its path.
 
     Default: per interview only accepted items; with `include_all`, pending items too (marked as
-    drafts). Rejected items never appear. `settings` is taken for symmetry with the other stages."""
-    del settings  # the report has no options of its own yet
-    data = load_report_data(ws, include_all=include_all)
+    drafts). Rejected items never appear. At redact level `outputs` personal data is masked."""
+    from ..privacy import shared_report_data
+
+    data = shared_report_data(load_report_data(ws, include_all=include_all), ws, settings)  # masked at redact = "outputs"
     path = ws.report_dir / "index.html"
     write_text_atomic(path, render_report(data))
     return path

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from schemas import Decision, Extraction, Force, Item, Quote, Review, Transcript, item_id
+from schemas import Decision, Extraction, Force, Item, Quote, RedactionDecision, Review, Transcript, item_id
 from schemas.review import ReviewState
 
 from ..grounding import locate, overlap, quote_at
@@ -159,3 +159,13 @@ def add_force(review: Review, quote: Quote, changes: dict, now: str) -> tuple[Re
     kept = [d for d in review.decisions if d.item_id != decision.item_id]  # the same span added twice is one item
     state = review.state if review.state == "reviewed" else "in_review"
     return review.model_copy(update={"decisions": [*kept, decision], "state": state}), decision.item_id
+
+
+def decide_redaction(review: Review, action: str, texts: list[str], entity: str, now: str) -> Review:
+    """The researcher's word on some words of this interview: `add` redacts them wherever they occur,
+    `remove` keeps them in the clear, `undo` forgets an earlier add or remove of them."""
+    folded = {t.casefold() for t in texts}
+    kept = [d for d in review.redactions if d.text.casefold() not in folded]
+    if action != "undo":
+        kept += [RedactionDecision(action=action, text=t, entity=entity, updated_at=now) for t in dict.fromkeys(texts)]  # type: ignore[arg-type]
+    return review.model_copy(update={"redactions": kept})

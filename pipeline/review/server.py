@@ -25,15 +25,17 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas import FORCE_TYPES, STAGES, CoachReport, Extraction, ForceType, Quote, Review, Stage, Transcript
+from schemas import FORCE_TYPES, STAGES, CoachReport, Extraction, ForceType, Quote, Redaction, Review, Stage, Transcript
 from schemas.extraction import Verdict
 
+from .. import privacy
 from ..errors import BadInputError, JtbdError
 from ..grounding import quote_at
+from ..privacy.engine import PLACEHOLDER_LABELS
 from ..settings import Settings
 from ..workspace import Workspace, read_model, write_model
 from . import view
-from .decisions import ReviewedExtraction, add_force, apply_review, decide, review_state
+from .decisions import ReviewedExtraction, add_force, apply_review, decide, decide_redaction, review_state
 
 HERE = Path(__file__).parent
 LOCAL_NAMES = ("127.0.0.1", "localhost")
@@ -65,6 +67,13 @@ class AddIn(BaseModel):
     type: ForceType
     stage: Stage | None = None
     note: str | None = Field(default=None, max_length=NOTE_MAX_CHARS)
+
+
+class RedactionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    action: Literal["add", "remove", "undo"]
+    texts: list[str]
+    entity: str = "PERSON"
 
 
 class StateIn(BaseModel):
@@ -241,10 +250,15 @@ def create_app(folder: Path, settings: Settings) -> FastAPI:
         by_turn: dict[int, list] = {}
         for item in reviewed.items():
             by_turn.setdefault(item.quote.turn, []).append(item)
+        redaction = _redaction(store, settings, loaded)
+        pii = (lambda i, where="text": redaction.for_turn(i, where)) if redaction else (lambda i, where="text": [])
         context = {
             "t": loaded.transcript, "s": loaded.summary,
             "lane": view.lane(reviewed), "stage_starts": view.stage_starts(reviewed),
-            "segments": {t.index: view.segments(t.text, by_turn.get(t.index, [])) for t in loaded.transcript.turns},
+            "segments": {t.index: view.segments(t.text, by_turn.get(t.index, []), pii(t.index)) for t in loaded.transcript.turns},
+            "speaker_pii": {t.index: (pii(t.index, "speaker") or [None])[0] for t in loaded.transcript.turns},
+            "redaction": redaction, "personal": view.personal_values(redaction) if redaction else [],
+            "redact_entities": settings.redact.entities, "redaction_outputs": privacy.redacts_outputs(settings),
             "others": [i for i in reviewed.items() if i.kind != "force"], "orphans": loaded.reviewed.orphans,
             "data": _state_json(loaded), "has_audio": _audio_path(store, loaded) is not None,
             "coach": _coach(store, interview_id),
@@ -281,6 +295,21 @@ def create_app(folder: Path, settings: Settings) -> FastAPI:
             loaded = store.save(review)
         return JSONResponse({"id": new_id, **_state_json(loaded)})
 
+    @app.post("/api/i/{interview_id}/redactions")
+    def post_redaction(interview_id: str, body: RedactionIn) -> JSONResponse:
+        if not privacy.needed(settings):
+            raise HTTPException(400, 'redaction is off for this folder (redact = "off", or no LLM configured at level "llm")')
+        texts = [" ".join(t.split()) for t in body.texts if len(t.strip()) >= 2]
+        if not texts or any(len(t) > 200 for t in texts):
+            raise HTTPException(400, "select the words to redact (2 to 200 characters)")
+        if body.entity not in PLACEHOLDER_LABELS:
+            raise HTTPException(400, f"unknown entity type '{body.entity}'")
+        with store.lock:
+            loaded = store.load(interview_id)
+            loaded = store.save(decide_redaction(loaded.review, body.action, texts, body.entity, _now()))
+            redaction = privacy.interview_redaction(store.ws, loaded.transcript, settings)
+        return JSONResponse({"spans": len(redaction.spans), "decisions": [d.model_dump() for d in redaction.decisions]})
+
     @app.post("/api/i/{interview_id}/state")
     def post_state(interview_id: str, body: StateIn) -> JSONResponse:
         with store.lock:
@@ -308,6 +337,13 @@ def create_app(folder: Path, settings: Settings) -> FastAPI:
         return FileResponse(path, media_type=media)  # answers Range requests with 206
 
     return app
+
+
+def _redaction(store: Store, settings: Settings, loaded: Loaded) -> Redaction | None:
+    """The interview's redaction (real words and placeholders), when this folder redacts at all."""
+    if not privacy.needed(settings):
+        return None
+    return privacy.interview_redaction(store.ws, loaded.transcript, settings)
 
 
 def _audio_path(store: Store, loaded: Loaded) -> Path | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from schemas import FORCE_TYPES, STAGES, Extraction, Force, Item, Review, Transcript
+from schemas import FORCE_TYPES, STAGES, Extraction, Force, Item, RedactedSpan, Redaction, Review, Transcript
 
 from .decisions import ReviewedExtraction, review_state
 
@@ -73,6 +73,8 @@ class Segment:
     text: str
     ids: list[str] = field(default_factory=list)
     css: str = ""
+    pii: RedactedSpan | None = None  # the redaction this piece is part of, if any
+    pii_end: bool = False  # the redaction's last piece, where its placeholder is shown
 
 
 def _css(item: Item) -> str:
@@ -80,16 +82,40 @@ def _css(item: Item) -> str:
     return f"hl {kind} v-{item.verdict}"
 
 
-def segments(text: str, items: list[Item]) -> list[Segment]:
-    """Split a turn's text at every quote edge; each piece knows which items cover it.
-    Forces come first so a piece's colour is its force's colour."""
+def segments(text: str, items: list[Item], redacted: list[RedactedSpan] = ()) -> list[Segment]:
+    """Split a turn's text at every quote edge and redaction edge; each piece knows which items
+    cover it and which redaction it belongs to. Forces come first so a piece's colour is its force's colour."""
     items = sorted(items, key=lambda i: (not isinstance(i, Force), i.verdict == "rejected", i.quote.start_char))
-    edges = sorted({0, len(text), *(e for i in items for e in (i.quote.start_char, i.quote.end_char) if 0 <= e <= len(text))})
+    cuts = [e for i in items for e in (i.quote.start_char, i.quote.end_char)] + [e for r in redacted for e in (r.start_char, r.end_char)]
+    edges = sorted({0, len(text), *(e for e in cuts if 0 <= e <= len(text))})
     out: list[Segment] = []
     for a, b in zip(edges, edges[1:]):
         covering = [i for i in items if i.quote.start_char <= a and b <= i.quote.end_char]
-        out.append(Segment(text[a:b], [i.id for i in covering], _css(covering[0]) if covering else ""))
+        pii = next((r for r in redacted if r.start_char <= a and b <= r.end_char), None)
+        out.append(Segment(text[a:b], [i.id for i in covering], _css(covering[0]) if covering else "", pii, pii is not None and b == pii.end_char))
     return out
+
+
+@dataclass
+class PersonalValue:
+    """One placeholder on the review page's list: the real words it hides and where they came from."""
+
+    placeholder: str
+    entity: str
+    texts: list[str]
+    sources: list[str]
+    mentions: int
+    added: bool
+
+
+def personal_values(redaction: Redaction) -> list[PersonalValue]:
+    by_placeholder: dict[str, list[RedactedSpan]] = {}
+    for span in redaction.spans:
+        by_placeholder.setdefault(span.placeholder, []).append(span)
+    return [PersonalValue(ph, spans[0].entity, list(dict.fromkeys(s.text for s in spans)),
+                          list(dict.fromkeys(s.recognizer or s.source for s in spans)), len(spans),
+                          all(s.source == "researcher" for s in spans))
+            for ph, spans in by_placeholder.items()]
 
 
 @dataclass

@@ -79,9 +79,11 @@ def synthesize(inputs: list[Reviewed], settings: Settings, cache_dir: Path | Non
         objectives=objectives(outcomes, pains, date, total),
     )
     if settings.llm.configured and synthesis.clusters:
+        from ..privacy import guard_synthesis
         from .llm_writer import rewrite_with_llm
 
-        synthesis = rewrite_with_llm(synthesis, settings, cache_dir, products)
+        # the writer's brief carries quotes: it gets them masked, the result keeps the real evidence
+        synthesis = guard_synthesis(synthesis, settings, cache_dir, lambda s: rewrite_with_llm(s, settings, cache_dir, products))
     return synthesis
 
 

@@ -243,6 +243,24 @@
     save({ span: where });
   });
 
+  // --- personal data: redact selected words, keep a value in the clear, undo ---------------
+  const redact = (action, texts, entity) => api("/redactions", { action, texts, entity }).then(() => reloadAt(selectedId));
+  const redactBtn = bar.querySelector("[data-redact]");
+  if (redactBtn) redactBtn.addEventListener("click", () => {
+    const selected = window.getSelection().toString().trim();
+    if (selected.length < 2) return toast("Select the words to redact", true);
+    redact("add", [selected], bar.querySelector("[data-redact-entity]").value);
+  });
+  $$("[data-redact-keep]").forEach((b) => b.addEventListener("click", () => redact("remove", JSON.parse(b.dataset.redactKeep))));
+  $$("[data-redact-undo]").forEach((b) => b.addEventListener("click", () => redact("undo", JSON.parse(b.dataset.redactUndo))));
+  const masked = document.querySelector("[data-show-masked]");
+  if (masked) {
+    masked.checked = localStorage.getItem("jtbd-show-masked") === "1";
+    const apply = () => { document.body.classList.toggle("show-masked", masked.checked); localStorage.setItem("jtbd-show-masked", masked.checked ? "1" : "0"); };
+    masked.addEventListener("change", apply);
+    apply();
+  }
+
   // --- clicks ----------------------------------------------------------------
   document.addEventListener("click", (e) => {
     const target = e.target.closest("[data-item], mark[data-ids], [data-seek], [data-set-state], [data-discard], [data-help], [data-help-close]");
