@@ -138,7 +138,8 @@ class LLMUsage(BaseModel):
     dropped_quotes: int = Field(default=0, description="Quotes the LLM returned that were not found in the transcript.")
     repaired_quotes: int = 0
     incomplete_items: int = Field(default=0, description="Grounded items the LLM returned without the fields their kind needs (a force with no type).")
-    error: str | None = Field(default=None, description="Why the LLM part failed; the items then come from the rules alone.")
+    error: str | None = Field(default=None, description="Why the LLM part failed; the items then come from the offline extractor alone.")
+    set_aside: str | None = Field(default=None, description="Why the hybrid did not trust the LLM's answers on this interview (they were not used).")
 
 
 class Extraction(BaseModel):

@@ -50,6 +50,7 @@ class JobStatement(BaseModel):
     text: str
     altitude: Altitude = "main"
     evidence: Evidence
+    written_from: list[EvidenceRef] = Field(default_factory=list, description="The quote(s) whose words the statement is.")
     writer: Literal["rules", "llm"] = "rules"
 
 

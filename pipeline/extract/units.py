@@ -38,7 +38,7 @@ class Unit:
     @property
     def quote(self) -> Quote:
         span = self.span
-        text = span.text.rstrip(" ,;")
+        text = span.text.rstrip(" ,;:-–—\n\t")
         return quote_at(self.sentence.turn, span.start_char, span.start_char + len(text))
 
     @property

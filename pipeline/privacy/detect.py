@@ -17,7 +17,7 @@ from .engine import analyzer
 MIN_SCORE = 0.4  # Presidio's phone recognizer scores a valid number 0.4 when no context word is near
 GENERIC_SPEAKER = re.compile(
     r"^(?:interviewer|interviewee|participant|respondent|researcher|moderator|facilitator|host|guest|customer|user|"
-    r"speaker|me|you|them|q|a|i|r|p|unknown|narrator|note|notes)(?:[ _-]*\d+)?$|^(?:speaker|spk|p|s)[ _-]*\d+$|^[A-Z]$",
+    r"speaker|me|you|them|q|a|i|r|p|unknown|narrator|note|notes|ai|assistant|bot|chatbot|agent|system|claude|chatgpt|gpt|break|music|intro|outro|ad)(?:[ _-]*\d+)?$|^(?:speaker|spk|p|s)[ _-]*\d+$|^[A-Z]$",
     re.IGNORECASE)
 TITLE_WORDS = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "frau", "herr", "mme", "mlle"}
 NAME_PARTICLES = {"de", "van", "von", "der", "den", "da", "di", "du", "le", "la", "del", "della", "dos", "bin", "al", "el", "ten", "ter"}
@@ -117,7 +117,13 @@ def supported_names(found: list[RedactedSpan]) -> list[RedactedSpan]:
                                      and s.text not in supported and not is_first_name(s.text))]
 
 
+NOT_FIRST_NAMES = {"ai", "ya", "ok", "it", "app", "ux", "ui", "hr", "pr", "ceo", "cto", "llm"}
+
+
 def is_first_name(word: str) -> bool:
+    """A first name of the list, not a short capitalised abbreviation ('AI', 'YA', 'Ai' typed in lower case)."""
+    if word.casefold() in NOT_FIRST_NAMES or (word.isupper() and len(word) <= 3):
+        return False
     return _first_names().get_gender(word) != "unknown"
 
 

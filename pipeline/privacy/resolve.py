@@ -17,8 +17,14 @@ from .engine import PLACEHOLDER_LABELS
 NUMBER_LIKE = {"PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "ACCOUNT_NUMBER", "UK_NHS", "US_SSN"}
 
 
+# Names of software that interviews are about (AI assistants above all): products are the research,
+# and the small spaCy model reads "Claude" or "Gemini" as a person.
+PRODUCT_NAMES = ("Claude", "ChatGPT", "GPT", "Gemini", "Bard", "Copilot", "Perplexity", "Midjourney", "DALL-E", "Grok", "Llama",
+                 "Mistral", "Cursor", "Notion", "Grammarly", "Jasper", "Canva", "Alexa", "Siri", "Cortana")
+
+
 def resolve(transcript: Transcript, detected: list[RedactedSpan], decisions: list[RedactionDecision], allow: list[str]) -> list[RedactedSpan]:
-    kept = {a.casefold() for a in allow} | {d.text.casefold() for d in decisions if d.action == "remove"}
+    kept = {a.casefold() for a in (*PRODUCT_NAMES, *allow)} | {d.text.casefold() for d in decisions if d.action == "remove"}
     spans = [s for s in detected if not _allowed(s.text, kept)]
     for decision in decisions:
         if decision.action == "add":

@@ -16,12 +16,13 @@ from schemas import JobStatement
 
 from . import language
 from .collect import ClusterInfo
-from .parts import verb_phrases
+from .parts import reads_alone, verb_phrases
 
 STATEMENT_KINDS = ("pull", "desired_outcome")
 STATEMENTS = 6
 _MEANS = re.compile(r"\s*\b(?:by |through |with |via )?(?:using |the help of |help from )?(?:an? |the )?"
                     r"(?:ai|a\.i\.|chat ?gpt|gpt\S*|claude|copilot|gemini|llms?|the tool|tools?)\b(?: tools?)?", re.I)
+_DANGLING_END = {"of", "to", "with", "for", "from", "by", "on", "in", "at", "about", "out", "up", "and", "or", "independent"}
 _POSSESSIVE = re.compile(r"\b(?:my|our|your)\s+", re.I)
 
 
@@ -52,7 +53,7 @@ def statement_from(info: ClusterInfo, products: list[str], total: int) -> JobSta
     for member in info.members[:8]:
         for phrase in verb_phrases(member.item.quote.text):
             text = general(phrase, products)
-            if len(text.split()) < 2:
+            if len(text.split()) < 2 or text.split()[-1].lower() in _DANGLING_END or not reads_alone(text):
                 continue
             verb, obj, clarifier = split_statement(text)
             if not obj:
@@ -61,6 +62,7 @@ def statement_from(info: ClusterInfo, products: list[str], total: int) -> JobSta
             return JobStatement(
                 id=f"job-{_hash(info.cluster.id, text)}", verb=verb, object=obj, clarifier=clarifier, text=sentence,
                 altitude="functional" if verb.lower() in language.TASK_VERBS else "main", evidence=info.cluster.evidence,
+                written_from=[member.ref()],
             )
     return None
 

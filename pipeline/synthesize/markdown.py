@@ -1,7 +1,7 @@
 """Synthesis -> a Markdown document a researcher can read and share."""
 from __future__ import annotations
 
-from schemas import Cluster, Evidence, Synthesis
+from schemas import Cluster, Evidence, JobStory, Synthesis
 
 KIND_TITLES = {
     "push": "Push of the situation", "pull": "Pull of the new solution", "anxiety": "Anxiety of the new solution",
@@ -33,12 +33,15 @@ def render_markdown(synthesis: Synthesis) -> str:
     out = [f"# Jobs-to-be-Done synthesis: {total} interview{'s' if total != 1 else ''}", ""]
     method = ", ".join(f"{k}: {v}" for k, v in synthesis.method.items() if v not in ("", None))
     out += [f"_Method: {method}_", ""]
-    out += ["## Job stories", ""]
+    out += ["## Job stories", "", _basis_line(synthesis), ""]
     for story in synthesis.job_stories:
-        out += _item(story.text, story.evidence, f"; {story.altitude}; {story.writer}")
+        out += _story(story)
     out += ["", "## Job statements", ""]
     for statement in synthesis.job_statements:
-        out += _item(statement.text, statement.evidence, f"; {statement.altitude}; {statement.writer}")
+        out += [f"- **{statement.text}** ({statement.evidence.label}; {statement.altitude}; {statement.writer})"]
+        out += [f'  - from: "{r.quote}" ({r.interview_id}, turn {r.turn})' for r in statement.written_from]
+        own = {r.interview_id for r in statement.written_from}
+        out += _quotes(Evidence(refs=[r for r in statement.evidence.refs if r.interview_id not in own]), 2)
     out += ["", "## Desired outcomes and opportunity scores", "",
             "| # | Outcome | Baseline | Importance | Satisfaction | Opportunity | Participants |",
             "| --- | --- | --- | --- | --- | --- | --- |"]
@@ -61,6 +64,38 @@ def render_markdown(synthesis: Synthesis) -> str:
         if clusters:
             out += [f"### {title}", ""] + [line for c in clusters for line in _cluster(c)] + [""]
     return "\n".join(out).rstrip() + "\n"
+
+
+PART_TITLES = {"situation": "When", "motivation": "I want to", "expected_outcome": "so I can"}
+
+
+def _basis_line(synthesis: Synthesis) -> str:
+    n = len(synthesis.counted)
+    if synthesis.basis == "reviewed":
+        return f"_Counts are of the {n} reviewed interview{'s' if n != 1 else ''} only: items the researcher accepted._"
+    if synthesis.basis == "all":
+        return f"_Counts are of all {n} interviews: accepted items of reviewed ones, drafts of the others._"
+    return f"_Drafts: no interview is reviewed yet, so every extracted item counts ({n} interviews). Review in `jtbd review`._"
+
+
+def _story(story: JobStory) -> list[str]:
+    """The story, then each part with the quote it was written from (one voice), then who else shares the situation."""
+    tag = "; scaffold for the workshop" if story.scaffold else ""
+    lines = [f"- **{story.text}** (situation shared by {story.evidence.label}; {story.altitude}; {story.writer}{tag})"]
+    n = 0
+    for part in story.parts:
+        for ref in part.refs:
+            n += 1
+            lines.append(f'  {n}. {PART_TITLES[part.role]}: "{ref.quote}" ({ref.interview_id}, turn {ref.turn})')
+    voice = {r.interview_id for p in story.parts for r in p.refs}
+    others = [r for r in story.evidence.refs if r.interview_id not in voice]
+    seen: set[str] = set()
+    for ref in others:
+        if ref.interview_id in seen or len(seen) == 2:
+            continue
+        seen.add(ref.interview_id)
+        lines.append(f'  - also said: "{ref.quote}" ({ref.interview_id}, turn {ref.turn})')
+    return lines
 
 
 def _cluster(cluster: Cluster) -> list[str]:

@@ -50,6 +50,8 @@ def phrase_outcome(direction: str, metric: str, obj: str, baseline: str | None, 
     phrase = _phrase(direction, metric, obj, baseline, quote)
     if phrase is None or len(phrase.object.split()) > MAX_OBJECT_WORDS or re.search(r"[()]| ,", phrase.object):
         return None
+    if re.search(r"\b(?:it|this|that|them|these|those|they)\b", phrase.object, re.I):
+        return None  # "the time it takes to create it": the outcome cannot say what it is about
     return phrase
 
 

@@ -22,7 +22,19 @@ FIRST_PERSON = {"i", "we"}
 _OPENERS = re.compile(r"^(?:(?:and|but|so|because|then|also|well|honestly|actually|basically|like|yeah|yes|oh|um|uh|plus|or|now|just)\b[,\s]*)+", re.I)
 _TO_HEADS = {"help", "helps", "helped", "helping", "let", "lets", "letting", "allow", "allows", "allowed", "enable", "enables",
              "enabled", "want", "wanted", "need", "needed", "like", "love", "able", "can", "could", "try", "tried", "use", "used", "using"}
-_VAGUE_VERBS = {"be", "do", "get", "have", "go", "say", "make", "think", "know", "see", "feel", "mean", "want", "need", "use", "try"}
+_VAGUE_VERBS = {"be", "do", "get", "have", "go", "say", "make", "think", "know", "see", "feel", "mean", "want", "need", "use", "try",
+                "come", "tell", "imagine", "take", "support", "put", "give", "keep", "let", "look", "ask", "happen", "seem", "start"}
+# A situation is a scene of the struggle: a time, an amount, a routine, or the struggle said in words.
+_SCENE = re.compile(r"\d|\b(every|each|always|never|hours?|days?|weeks?|weekends?|nights?|minutes?|months?|deadlines?|before|after|"
+                    r"too much|too many|so much|so many|a lot of|all day|whole|enough time|no time|time to|busy|stuck|struggl\w*|hard|"
+                    r"difficult|frustrat\w*|tedious|overwhelm\w*|behind|late|have to|had to|spend|spent|spending|waste\w*|drown\w*|pressure)\b", re.I)
+# What people want from the new way, said as a benefit: the "so I can" of a story.
+_BENEFIT = re.compile(r"\b(time|faster|quicker|quickly|easier|easy|efficient\w*|focus|free|balance|better|less|more|save|saving|"
+                      r"confiden\w*|stress|energy|effort)\b", re.I)
+
+
+_NO_END = {"the", "a", "an", "to", "of", "and", "or", "but", "with", "for", "my", "our", "from", "in", "on", "at", "by", "about",
+           "into", "like", "as", "than", "that", "which", "who", "so", "because", "if", "when", "while", "is", "are", "was"}
 
 
 def reads_alone(phrase: str) -> bool:
@@ -35,7 +47,7 @@ def reads_alone(phrase: str) -> bool:
     if not MIN_WORDS <= len(words) <= MAX_WORDS:
         return False
     lower = [w.lower() for w in words]
-    if lower[-1] in DANGLING or lower[-1] in {"the", "a", "an", "to", "of", "and", "or", "but", "with", "for", "my", "our"}:
+    if lower[-1] in DANGLING or lower[-1] in _NO_END:
         return False
     return True
 
@@ -58,12 +70,12 @@ def situation_phrases(quote: str) -> list[str]:
     doc = parse(quote)
     found: list[tuple[int, str]] = []
     for tok in doc:
-        if tok.pos_ not in ("VERB", "AUX") or tok.dep_ not in ("ROOT", "conj", "ccomp", "advcl"):
+        if tok.pos_ not in ("VERB", "AUX") or tok.dep_ not in ("ROOT", "conj"):
             continue
         subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
         if not subjects or subjects[0].lower_ not in FIRST_PERSON:
             continue
-        if not _finite(tok):
+        if not _finite(tok) or _is_identity(tok):
             continue
         span = _clause_span(tok)
         tokens = [t for t in span if t.i >= subjects[0].i]
@@ -71,31 +83,47 @@ def situation_phrases(quote: str) -> list[str]:
             continue
         phrase = _clean(doc[tokens[0].i : tokens[-1].i + 1].text)
         phrase = to_present(phrase) if phrase else phrase
-        if phrase and reads_alone(phrase) and not _is_question(phrase):
-            found.append((_situation_score(phrase), phrase))
+        if phrase and reads_alone(phrase) and not _is_question(phrase) and _SCENE.search(phrase):
+            found.append((_situation_score(phrase) + (2 if tok.dep_ == "ROOT" else 0), phrase))
     return [p for _, p in sorted(found, key=lambda f: -f[0])]
 
 
+def benefit_phrases(quote: str) -> list[str]:
+    """Verb phrases that say what the participant gains ("save time", "free up time for my kids")."""
+    return [p for p in verb_phrases(quote) if _BENEFIT.search(p)]
+
+
 def verb_phrases(quote: str) -> list[str]:
-    """Base-form verb phrases the participant said after 'to', 'can', 'helps me'…, best first."""
+    """Base-form verb phrases the participant said after 'to', 'can', 'helps me'…, best first.
+    What the tool does for them ('it helps me plan lessons') gives what they get to do ('plan
+    lessons'); a phrase aimed at someone else ('give me…', 'tell them…') is not theirs to want."""
     doc = parse(quote)
     found: list[tuple[int, str]] = []
     for tok in doc:
-        if tok.tag_ != "VB" or tok.lemma_.lower() in _VAGUE_VERBS and not list(tok.children):
+        if tok.tag_ != "VB" or tok.lemma_.lower() in _VAGUE_VERBS or tok.lemma_.lower() == "help":
             continue
         head = tok.head
         introduced = any(c.dep_ == "aux" and c.lower_ in ("to", "can", "could") for c in tok.children) or (
             head.lower_ in _TO_HEADS or head.lemma_.lower() in _TO_HEADS)
         if not introduced or any(c.dep_ == "neg" for c in tok.children):
             continue
+        if any(c.dep_ in ("dobj", "dative", "iobj") and c.lower_ in ("me", "us", "you", "them", "him", "her") for c in tok.children):
+            continue
+        if head.lemma_.lower() in ("want", "need", "like", "love", "try") and any(c.dep_ == "nsubj" and c.lower_ not in FIRST_PERSON for c in head.children):
+            continue  # someone else's want
         span = _clause_span(tok)
         tokens = [t for t in span if t.i >= tok.i]
         if _has_dangling(tokens[1:]) or len(tokens) < 2:
             continue
         phrase = _clean(doc[tok.i : tokens[-1].i + 1].text)
-        if phrase and reads_alone(phrase) and tok.lemma_.lower() not in _VAGUE_VERBS:
+        if phrase and reads_alone(phrase):
             found.append((_verb_score(phrase), phrase))
     return [p for _, p in sorted(found, key=lambda f: -f[0])]
+
+
+def _is_identity(verb) -> bool:
+    """'I'm a math teacher': who they are, not a scene of struggle."""
+    return verb.lemma_ == "be" and any(c.dep_ == "attr" and c.pos_ in ("NOUN", "PROPN") for c in verb.children)
 
 
 def _finite(verb) -> bool:

@@ -18,7 +18,7 @@ from schemas import JobStory, StoryPart
 
 from . import language
 from .collect import ClusterInfo, Member
-from .parts import situation_phrases, verb_phrases
+from .parts import benefit_phrases, situation_phrases, verb_phrases
 
 SITUATION_KINDS = ("struggling_moment", "push")
 WANT_KINDS = ("pull", "desired_outcome")
@@ -62,7 +62,7 @@ def story_for(situation: Member, theme: ClusterInfo, own: list[Member], products
     phrases = situation_phrases(situation.item.quote.text)
     situation_text = language.strip_products(phrases[0], products) if phrases else ""
     motivation_member, motivation = _first_phrase(wants, verb_phrases, set())
-    outcome_member, outcome = _first_phrase(wants, verb_phrases, {motivation_member.key} if motivation_member else set())
+    outcome_member, outcome = _first_phrase(wants, benefit_phrases, {motivation_member.key} if motivation_member else set())
     if outcome and motivation and outcome.lower() == motivation.lower():
         outcome_member, outcome = None, ""
     parts = [

@@ -60,7 +60,7 @@ def candidates(quote: str) -> list[str]:
         words = _trim(list(doc[tok.i : end + 1]))
         if words and MIN_LABEL_WORDS <= len(words) <= MAX_LABEL_WORDS and not any(w.lower_ in _PRONOUNS for w in words):
             out.append(_gerund(words))
-    return [c for c in dict.fromkeys(c.strip() for c in out) if c and re.search(r"[A-Za-z]{3}", c)]
+    return [c for c in dict.fromkeys(c.strip() for c in out) if c and re.search(r"[A-Za-z]{3}", c) and not re.search(r"[\"“”()\[\]*_#]", c)]
 
 
 def _gerund(words: list) -> str:
