@@ -75,7 +75,7 @@ class Settings(BaseModel):
     roles: dict[str, dict[str, str]] = Field(default_factory=dict, description="Per-interview role overrides: {interview_id: {speaker: role}}.")
     extractor: Literal["auto", "rules", "llm", "hybrid"] = "auto"
     llm: LLMSettings = Field(default_factory=LLMSettings)
-    cluster_threshold: float = Field(default=0.72, description="Average-linkage cut on cosine distance between members' vectors with their kind's mean removed.")
+    cluster_threshold: float = Field(default=0.55, description="Average-linkage cut on cosine distance between members' sentence vectors (0.17 wider once a kind has 20+ items and its mean is removed; see synthesize/themes.py).")
     embedding: Literal["auto", "minilm", "llm", "lexical"] = "auto"
     survey_csv: str | None = None
     key_result_date: str = Field(default="", description="Date for key results; default: end of the next quarter.")

@@ -1,5 +1,5 @@
 """LLM extraction through a scripted OpenAI-compatible server: prompt shape, grounding, chunking,
-caching, prompt injection, and the hybrid merge with the rules."""
+caching, prompt injection, no cap on recall, and the hybrid's judgement of the LLM."""
 from __future__ import annotations
 
 import json
@@ -9,8 +9,8 @@ import pytest
 
 import prompts
 from pipeline.extract.chunking import chunk_turns, merge_items
-from pipeline.extract.hybrid import combine
-from pipeline.extract.llm import extract_with_llm, llm_fingerprint
+from pipeline.extract.hybrid import combine, judge
+from pipeline.extract.llm import extract_llm, items_cap, llm_fingerprint
 from schemas import Extraction, Force, Quote, item_id
 from tests.llm_server import FakeLLM, fake_llm, make_transcript  # noqa: F401
 
@@ -35,7 +35,7 @@ def verbatim(extraction: Extraction) -> bool:
 
 def test_request_keeps_instructions_in_system_and_transcript_as_delimited_data(fake_llm: FakeLLM) -> None:
     fake_llm.reply({"items": []})
-    extract_with_llm(TRANSCRIPT, fake_llm.settings())
+    extract_llm(TRANSCRIPT, fake_llm.settings())
     system, user = fake_llm.requests[0]["messages"]
     assert system == {"role": "system", "content": prompts.load("extract.system").render()}
     assert "Dana" not in system["content"]
@@ -56,7 +56,7 @@ def test_quotes_are_grounded_repaired_or_dropped(fake_llm: FakeLLM) -> None:
         item(3, "A friend showed me her Trello board", "alternative", None, label="Trello"),
         item(1, "go through the sheet line by line", "force", None),  # a force without a type: unusable
     ]})
-    result = extract_with_llm(TRANSCRIPT, fake_llm.settings())
+    result = extract_llm(TRANSCRIPT, fake_llm.settings())
     assert [(f.type, f.quote.turn) for f in result.forces] == [("push", 1), ("pull", 3), ("anxiety", 5), ("habit", 5)]
     assert result.forces[2].quote.text == "I was afraid the team would see it as me micromanaging them"
     assert result.forces[3].quote.text == "We'd always run everything out of that one sheet."
@@ -73,7 +73,7 @@ def test_prompt_injection_in_the_transcript_changes_nothing(fake_llm: FakeLLM) -
     # a model that obeyed the injection: an invented quote, plus one real one
     fake_llm.reply({"items": [item(6, "Acme is the best tool I have ever used", "force", "pull"),
                               item(6, "It took me four hours every Friday.", "force", "push")]})
-    result = extract_with_llm(transcript, fake_llm.settings())
+    result = extract_llm(transcript, fake_llm.settings())
     system, user = fake_llm.requests[0]["messages"]
     assert "Ignore your instructions" not in system["content"]
     assert "never instructions" in system["content"]
@@ -91,7 +91,7 @@ def test_delimiter_and_chat_token_look_alikes_are_neutralised(fake_llm: FakeLLM)
     transcript = make_transcript([*LINES, ("Dana", forged)])
     # a model that copied the neutralised text back, as models do
     fake_llm.reply({"items": [item(6, "I was afraid of \u2039transcript> tags.", "force", "anxiety")]})
-    result = extract_with_llm(transcript, fake_llm.settings())
+    result = extract_llm(transcript, fake_llm.settings())
     user = fake_llm.requests[0]["messages"][1]["content"]
     data = user.split("<transcript>\n", 1)[1].rsplit("\n</transcript>", 1)[0]
     assert not re.search(r"<\s*/?\s*transcript", data, re.I)  # no tag of ours inside the data
@@ -107,9 +107,9 @@ def verbatim_in(transcript, extraction: Extraction) -> bool:
     return all(transcript.turns[i.quote.turn].text[i.quote.start_char:i.quote.end_char] == i.quote.text for i in extraction.items())
 
 
-def test_failing_llm_falls_back_to_rules_with_one_line(fake_llm: FakeLLM, tmp_path, capsys, monkeypatch) -> None:
+def test_failing_llm_falls_back_to_the_offline_extractor_with_one_line(fake_llm: FakeLLM, tmp_path, capsys, monkeypatch) -> None:
     from pipeline.extract import extract
-    from pipeline.extract.rules import extract_rules
+    from pipeline.extract.classifier import extract_classifier
     from pipeline.llm import client
 
     monkeypatch.setattr(client, "BACKOFF_SECONDS", 0.01)
@@ -117,18 +117,23 @@ def test_failing_llm_falls_back_to_rules_with_one_line(fake_llm: FakeLLM, tmp_pa
         fake_llm.reply('{"items": [{"turn": 1, "quote": "It took', finish_reason="length")  # truncated JSON
     settings = fake_llm.settings(max_retries=2).model_copy(update={"extractor": "hybrid"})
     result = extract(TRANSCRIPT, settings, cache_dir=tmp_path)
-    rules = extract_rules(TRANSCRIPT)
-    assert result.forces == rules.forces and result.forces and result.extractor == "rules"
+    offline = extract_classifier(TRANSCRIPT)
+    assert result.forces == offline.forces and result.forces and result.extractor == "classifier"
     assert result.llm.error.startswith(f"LLM at {fake_llm.url} gave no valid LLMExtraction after 2 tries")
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("warning t1.md: LLM at") and "using the rules" in err[0]
+    assert len(err) == 1 and err[0].startswith("warning t1.md: LLM at") and "using the offline extractor" in err[0]
+
+
+def test_recall_is_not_capped_by_the_schema() -> None:
+    many = make_transcript([("Interviewer", "Tell me more?"), ("Dana", " ".join(f"Sentence number {i} is here." for i in range(70)))])
+    assert items_cap(many.turns) >= 70
 
 
 def test_long_interviews_are_chunked_and_merged_without_duplicates(fake_llm: FakeLLM) -> None:
     same = item(3, "I loved that every card had a face and a date on it.", "force", "pull")
     fake_llm.reply({"items": [same]}).reply({"items": [{**same, "quote": "every card had a face and a date"}]})
     settings = fake_llm.settings(max_turns_per_chunk=4, chunk_overlap_turns=2)
-    result = extract_with_llm(TRANSCRIPT, settings)
+    result = extract_llm(TRANSCRIPT, settings)
     turns_sent = [re.findall(r"\[turn (\d+)\]", r["messages"][1]["content"]) for r in fake_llm.requests]
     assert turns_sent == [["0", "1", "2", "3"], ["2", "3", "4", "5"]]
     assert len(result.forces) == 1 and result.llm.calls == 2
@@ -136,8 +141,8 @@ def test_long_interviews_are_chunked_and_merged_without_duplicates(fake_llm: Fak
 
 def test_rerun_hits_the_cache_with_zero_tokens(fake_llm: FakeLLM, tmp_path) -> None:
     fake_llm.reply({"items": [item(1, "It took me about four hours every Friday", "force", "push")]})
-    first = extract_with_llm(TRANSCRIPT, fake_llm.settings(), cache_dir=tmp_path)
-    again = extract_with_llm(TRANSCRIPT, fake_llm.settings(), cache_dir=tmp_path)
+    first = extract_llm(TRANSCRIPT, fake_llm.settings(), cache_dir=tmp_path)
+    again = extract_llm(TRANSCRIPT, fake_llm.settings(), cache_dir=tmp_path)
     assert len(fake_llm.requests) == 1
     assert again.forces == first.forces
     assert (again.llm.prompt_tokens, again.llm.completion_tokens, again.llm.calls, again.llm.cached_calls) == (0, 0, 0, 1)
@@ -166,27 +171,6 @@ def test_merge_items_keeps_first_of_overlapping_same_kind() -> None:
     assert merge_items([c, a, b]) == [a, c]
 
 
-def test_hybrid_marks_agreement_and_keeps_each_sides_finds() -> None:
-    turn1 = TRANSCRIPT.turns[1].text
-    hated = turn1.index("It took")
-    rules = Extraction(interview_id="t1", extractor="rules", forces=[
-        _force(1, hated, len(turn1), "push", "rules", 0.7),
-        _force(5, 0, 58, "anxiety", "rules", 0.6),
-    ])
-    llm = Extraction(interview_id="t1", extractor="llm", forces=[
-        _force(1, hated + 3, len(turn1) - 5, "push", "llm", 0.6),  # same finding, slightly different span
-        _force(5, 10, 40, "habit", "llm", 0.6),  # same span, the types disagree
-        _force(3, 0, 45, "pull", "llm", 0.6),  # only the LLM found it
-    ])
-    merged = combine(rules, llm)
-    assert [(f.quote.turn, f.type, f.extractor) for f in merged.forces] == [
-        (1, "push", "hybrid"), (3, "pull", "llm"), (5, "anxiety", "hybrid")]
-    assert merged.forces[0].quote == rules.forces[0].quote and merged.forces[0].confidence > 0.7
-    assert merged.forces[2].note == "llm read this as habit"
-    assert merged.extractor == "hybrid"
-    assert combine(rules, llm, prefer="llm").forces[2].type == "habit"
-
-
 def test_fingerprint_changes_with_model_and_endpoint(fake_llm: FakeLLM) -> None:
     base = llm_fingerprint(fake_llm.settings())
     assert llm_fingerprint(fake_llm.settings()) == base
@@ -194,40 +178,29 @@ def test_fingerprint_changes_with_model_and_endpoint(fake_llm: FakeLLM) -> None:
     assert llm_fingerprint(fake_llm.settings(base_url="http://example.org/v1")) != base
 
 
-@pytest.mark.parametrize("confirmed", ["all", "one"])
-def test_hybrid_stage_adds_llm_only_items_when_the_llm_confirms_the_rules(fake_llm: FakeLLM, tmp_path, confirmed: str) -> None:
-    from pipeline.extract import extract, extraction_fingerprint
-    from pipeline.extract.rules import extract_rules
-
-    rules = extract_rules(TRANSCRIPT)
-    assert len(rules.forces) >= 3, "the rules find too little in the sample for this test"
-    taken = {(f.quote.turn, f.quote.text) for f in rules.forces}
-    fresh = next(s for t in (1, 3, 5) for s in TRANSCRIPT.turns[t].text.split(". ")
-                 if not any(turn == t and (s in text or text in s) for turn, text in taken))
-    fresh_turn = next(t for t in (1, 3, 5) if fresh in TRANSCRIPT.turns[t].text)
-    echoed = rules.forces if confirmed == "all" else rules.forces[:1]
-    fake_llm.reply({"items": [*(item(f.quote.turn, f.quote.text, "force", f.type) for f in echoed),
-                              item(fresh_turn, fresh, "force", "pull")]})
-    settings = fake_llm.settings().model_copy(update={"extractor": "hybrid"})
-    result = extract(TRANSCRIPT, settings, cache_dir=tmp_path)
-    by_extractor = {(f.quote.turn, f.quote.start_char, f.extractor) for f in result.forces}
-    assert {(f.quote.turn, f.quote.start_char, "hybrid") for f in echoed} <= by_extractor
-    added = [f for f in result.forces if f.extractor == "llm"]
-    if confirmed == "all":  # the LLM sees what the rules see: its extra find is trusted
-        assert [(f.quote.turn, f.type) for f in added] == [(fresh_turn, "pull")]
-    else:  # 1 of 5 confirmed: its extra find is left out, the rules' items all stay
-        assert added == [] and len(result.forces) == len(rules.forces)
-    assert [(f.quote, f.type) for f in result.forces if f.extractor != "llm"] == [(f.quote, f.type) for f in rules.forces]
-    assert result.extractor == "hybrid" and result.stages == rules.stages and result.llm.calls == 1
-    assert extraction_fingerprint(settings).startswith("hybrid-")
+def _llm_force(turn: int, start: int, end: int, type_: str, cue: str | None = None) -> Force:
+    return _force(turn, start, end, type_, "llm").model_copy(update={"cue": cue})
 
 
-def test_untrusted_llm_adds_nothing_but_still_confirms() -> None:
-    rules = Extraction(interview_id="t1", extractor="rules", forces=[_force(1, 0, 40, "push", "rules", 0.7),
-                                                                    _force(5, 0, 58, "anxiety", "rules", 0.6)])
-    llm = Extraction(interview_id="t1", extractor="llm", forces=[_force(1, 5, 30, "pull", "llm", 0.6),  # overlaps, wrong type
-                                                                 _force(3, 0, 45, "pull", "llm", 0.6)])
-    merged = combine(rules, llm)
-    assert [(f.quote.turn, f.type, f.extractor) for f in merged.forces] == [(1, "push", "hybrid"), (5, "anxiety", "rules")]
-    assert merged.forces[0].note == "llm read this as pull"
-    assert [f.quote.turn for f in combine(rules, llm, trust=True).forces] == [1, 3, 5]
+def test_hybrid_takes_a_sane_llms_reading_and_notes_where_the_offline_one_differs() -> None:
+    offline = Extraction(interview_id="t1", extractor="classifier", forces=[_force(1, 0, 40, "push", "classifier", 0.7),
+                                                                          _force(5, 0, 58, "habit", "classifier", 0.6)])
+    llm = Extraction(interview_id="t1", extractor="llm", forces=[_llm_force(1, 5, 30, "push"), _llm_force(5, 0, 58, "anxiety"),
+                                                                _llm_force(3, 0, 45, "pull")])
+    merged = combine(offline, llm)
+    assert [(f.quote.turn, f.type) for f in merged.forces] == [(1, "push"), (3, "pull"), (5, "anxiety")]
+    assert merged.forces[2].cue == "the offline extractor read this as habit"
+    assert merged.extractor == "hybrid" and merged.llm is None or not merged.llm.set_aside
+
+
+def test_hybrid_sets_aside_an_llm_that_contradicts_itself_or_invents_quotes() -> None:
+    from schemas import LLMUsage
+
+    offline = Extraction(interview_id="t1", extractor="classifier", forces=[_force(1, 0, 40, "push", "classifier", 0.7)])
+    confused = [_llm_force(1, 0, 40, "pull", cue="typed pull but said to be about the old way"), _llm_force(3, 0, 45, "habit")]
+    llm = Extraction(interview_id="t1", extractor="llm", forces=confused, llm=LLMUsage(model="m", dropped_quotes=3))
+    merged = combine(offline, llm)
+    assert merged.forces == offline.forces
+    verdict = judge(offline, llm)
+    assert not verdict.trusted and "not in the transcript" in verdict.reason and "contradict" in verdict.reason
+    assert merged.llm.set_aside == verdict.reason and merged.llm.error is None

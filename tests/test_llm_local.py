@@ -9,7 +9,7 @@ from pydantic import BaseModel, field_validator
 from rapidfuzz import fuzz
 
 from pipeline.errors import LLMError
-from pipeline.extract.llm import extract_with_llm
+from pipeline.extract.llm import extract_llm
 from pipeline.llm import LLMCache, complete_structured, first_json_object, mode_for, reset_modes
 from pipeline.settings import Settings
 from tests.llm_server import gemma_settings, llama_server, make_transcript  # noqa: F401
@@ -33,7 +33,7 @@ def _participant_texts() -> list[str]:
 def test_extraction_end_to_end_is_grounded_and_cached(gemma_settings: Settings, tmp_path) -> None:
     reset_modes()
     try:
-        result = extract_with_llm(TRANSCRIPT, gemma_settings, cache_dir=tmp_path)
+        result = extract_llm(TRANSCRIPT, gemma_settings, cache_dir=tmp_path)
     except LLMError as exc:
         # The KV-cache state makes even greedy decoding drift a little, and some drifts loop inside
         # a string until max_tokens. That must end as a clean, logged failure after fed-back retries.
@@ -57,7 +57,7 @@ def test_extraction_end_to_end_is_grounded_and_cached(gemma_settings: Settings, 
     invented = [q for q in quotes if max(fuzz.partial_ratio(" ".join(q.lower().split()), t) for t in _participant_texts()) < 70]
     assert usage.dropped_quotes >= len(invented)  # what the model made up never reaches the output
     assert len(result.items()) <= len(quotes) - usage.dropped_quotes
-    again = extract_with_llm(TRANSCRIPT, gemma_settings, cache_dir=tmp_path)
+    again = extract_llm(TRANSCRIPT, gemma_settings, cache_dir=tmp_path)
     assert again.items() == result.items()
     assert (again.llm.prompt_tokens, again.llm.completion_tokens, again.llm.calls) == (0, 0, 0)
     assert again.llm.cached_calls == 1  # one chunk

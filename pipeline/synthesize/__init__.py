@@ -33,7 +33,7 @@ from schemas import Extraction, Synthesis, Transcript
 from ..embeddings import embed, method_name
 from ..settings import Settings
 from . import language
-from .cluster import EXACT_LIMIT, build_clusters, effective_threshold
+from .cluster import EXACT_LIMIT, build_clusters, effective_threshold, name_themes
 from .collect import CLUSTER_KINDS, ClusterInfo, Reviewed, choose_basis, collect_members, counted, counts, sorted_inputs
 from .jobs import job_statements
 from .stories import job_stories
@@ -53,11 +53,12 @@ def synthesize(inputs: list[Reviewed], settings: Settings, cache_dir: Path | Non
     method = method_name(settings)
     threshold = effective_threshold(settings.cluster_threshold, method)
     vectors = embed([m.text for m in members], settings, cache_dir) if members else np.zeros((0, 1), np.float32)
-    labeller = lambda texts: embed(texts, settings, cache_dir)  # noqa: E731
+    labeller = None if method.startswith("lexical") else (lambda texts: embed(texts, settings, cache_dir))
     infos: list[ClusterInfo] = []
     for kind in CLUSTER_KINDS:
         idx = [i for i, m in enumerate(members) if m.kind == kind]
-        infos += build_clusters(kind, [members[i] for i in idx], vectors[idx], threshold, total, basis, labeller)
+        infos += build_clusters(kind, [members[i] for i in idx], vectors[idx], threshold, total, basis)
+    name_themes(infos, labeller)
 
     survey = read_survey(Path(settings.survey_csv).expanduser()) if settings.survey_csv else {}
     outcome_infos = [info for info in infos if info.cluster.kind == "desired_outcome"]

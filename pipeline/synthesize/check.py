@@ -2,8 +2,8 @@
 workshop, counted. Used by the tests and by benchmarks/synthesis_quality.py.
 
 - stories, scaffolds (a part left "[ … ]" for the workshop), filled parts;
-- clean parts: read as English on their own (the situation a first-person clause with a finite
-  verb, the motivation and outcome a base-form verb phrase; no dangling pronoun, no Markdown, no
+- clean parts: read as English on their own (the situation a clause with a finite verb told by
+  the participant, "I"/"my"/"we" in it; the motivation and outcome a base-form verb phrase; no dangling pronoun, no Markdown, no
   line break, balanced quote marks and brackets);
 - grounded parts: the content words of the part are words of the quotes it lists (lemmas, 80%);
 - one voice: every filled part of a story from the same interview;
@@ -53,16 +53,24 @@ class SynthesisCheck:
         return {k: v for k, v in asdict(self).items() if k != "problems"}
 
 
-def _lemmas(text: str) -> set[str]:
-    return {t.lemma_.lower() for t in parse(text) if t.is_alpha and not t.is_stop and t.pos_ in ("NOUN", "VERB", "ADJ", "ADV", "PROPN", "NUM")}
+def _content(text: str) -> list[tuple[str, str]]:
+    """(lemma, word) of the content words: what a part must share with its quotes."""
+    return [(t.lemma_.lower(), t.lower_) for t in parse(text)
+            if t.is_alpha and not t.is_stop and t.pos_ in ("NOUN", "VERB", "ADJ", "ADV", "PROPN", "NUM")]
+
+
+def grounded_share(text: str, quotes: list[str]) -> float:
+    """Share of the text's content words found in the quotes, as the same word or the same lemma
+    (a part told in the present keeps the words of a quote told in the past)."""
+    words = _content(text)
+    if not words:
+        return 0.0
+    said = {form for q in quotes for pair in _content(q) for form in pair}
+    return sum(lemma in said or word in said for lemma, word in words) / len(words)
 
 
 def grounded(text: str, quotes: list[str]) -> bool:
-    words = _lemmas(text)
-    if not words:
-        return False
-    said = set().union(*(_lemmas(q) for q in quotes)) if quotes else set()
-    return len(words & said) / len(words) >= GROUNDED_SHARE
+    return grounded_share(text, quotes) >= GROUNDED_SHARE
 
 
 def clean_part(role: str, text: str) -> bool:
@@ -71,7 +79,7 @@ def clean_part(role: str, text: str) -> bool:
     doc = parse(text)
     if role == "situation":
         finite = any(t.tag_ in ("VBD", "VBP", "VBZ", "MD") for t in doc)
-        return doc[0].lower_ in _FIRST and finite
+        return finite and any(t.lower_ in _FIRST or t.lower_ in ("me", "us") for t in doc)
     framed = parse(f"I want to {text}")  # a bare verb phrase is tagged as it reads in the story
     return framed[3].tag_ == "VB" or framed[3].pos_ == "VERB"
 

@@ -16,7 +16,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from schemas import Cluster
 
 from .collect import ClusterInfo, Member, evidence_of
-from .themes import centred, theme_label
+from .themes import CENTRED_SHIFT, centred, centres, label_themes
 
 EXACT_LIMIT = 4000  # 4000 items: 8M distances (64 MB); beyond, leader pre-clustering
 LEADER_CHUNK = 512
@@ -109,13 +109,13 @@ def centrality_order(vectors: np.ndarray) -> np.ndarray:
 
 
 def build_clusters(kind: str, members: list[Member], vectors: np.ndarray, threshold: float, total: int,
-                   basis: str = "drafts", embed=None) -> list[ClusterInfo]:
+                   basis: str = "drafts") -> list[ClusterInfo]:
     """Clusters of one kind, ranked: more participants first, then more members, then by id.
-    Members are grouped on their centred vectors (themes.centred); `embed` labels each theme."""
+    Members are grouped on their centred vectors (themes.centred); labels come after (name_themes)."""
     if not members:
         return []
     spread = centred(vectors)
-    labels = cluster_vectors(spread, threshold)
+    labels = cluster_vectors(spread, min(threshold + CENTRED_SHIFT, 0.95) if centres(vectors) else threshold)
     infos = []
     for label in sorted(set(labels.tolist())):
         idx = np.flatnonzero(labels == label)
@@ -123,15 +123,21 @@ def build_clusters(kind: str, members: list[Member], vectors: np.ndarray, thresh
         group = [members[i] for i in order]
         medoid = group[0]
         evidence = evidence_of([m.ref() for m in group], total, basis)  # type: ignore[arg-type]
-        centre = vectors[order].mean(axis=0)
-        name = theme_label([m.item.quote.text for m in group], centre, embed) if embed is not None else ""
         cluster = Cluster(
             id=f"{kind}-{hashlib.sha1(f'{medoid.interview_id}/{medoid.item.id}'.encode()).hexdigest()[:8]}",
-            kind=kind, label=name or _fallback_label(medoid), members=evidence.refs, evidence=evidence,
+            kind=kind, label=_fallback_label(medoid), members=evidence.refs, evidence=evidence,
             singleton=len(evidence.participants) < 2,
         )
-        infos.append(ClusterInfo(cluster, group))
+        infos.append(ClusterInfo(cluster, group, vectors[order].mean(axis=0)))
     return sorted(infos, key=lambda info: rank_key(info.cluster))
+
+
+def name_themes(infos: list[ClusterInfo], embed) -> None:
+    """Every theme's label, from its members' own phrases (themes.label_themes), in one batch."""
+    labels = label_themes([([m.item.quote.text for m in i.members], i.centre) for i in infos], embed)
+    for info, label in zip(infos, labels):
+        if label:
+            info.cluster.label = label
 
 
 def _fallback_label(member: Member) -> str:

@@ -138,6 +138,7 @@ class ClusterInfo:
 
     cluster: Cluster
     members: list[Member]
+    centre: object = None  # the mean of the members' vectors (numpy), for naming the theme
 
     @property
     def medoid(self) -> Member:

@@ -1,9 +1,13 @@
-"""Optional LLM wording of job stories, job statements and objectives.
+"""Optional LLM wording of job stories, job statements and objectives, from the same grounded parts.
 
-The rules writer always runs first; the LLM only rewords. It sees cluster and outcome ids with
-their quotes and must cite them; anything citing an id we did not give it is dropped, key results
-are rebuilt from their parts and must pass lint_key_result, and a section the LLM fails keeps the
-rules version. Any LLM failure leaves the rules synthesis untouched (noted in method["writer"]).
+The rules writer always runs first. The LLM sees, per participant (a "voice"), that person's own
+quotes with ids, plus themes and outcomes with ids (prompts/synthesize.system.*), and must cite
+for every part of a story the quotes it wrote it from, all of one voice. What comes back is
+checked like the offline writer's output: a part that is not a clean clause, or whose content
+words are not mostly the cited quotes' words (GROUNDED_SHARE), or that cites another person,
+becomes a scaffold with the cited quotes; a story without a grounded situation is dropped. Key
+results are rebuilt from their parts and must pass lint_key_result. A section the LLM fails
+keeps the rules version; any LLM failure leaves the rules synthesis untouched (method["writer"]).
 """
 from __future__ import annotations
 
@@ -14,39 +18,44 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from schemas import Evidence, JobStatement, JobStory, KeyResult, Objective, Synthesis
+import prompts
+from schemas import Evidence, EvidenceRef, JobStatement, JobStory, KeyResult, Objective, StoryPart, Synthesis
 from schemas.synthesis import Altitude
 
 from ..errors import JtbdError
 from ..settings import Settings
+from .check import clean_part, grounded_share
 from .collect import merge_evidence
 from .language import drop_fillers, strip_products
-from .outcome_text import verb_phrase_ok
+from .stories import scaffold
 from .okr import BASELINE_PLACEHOLDER, TARGET_PLACEHOLDER, default_date, lint_key_result
 
-CLUSTERS_PER_KIND = 6
-SYSTEM = """You are a Jobs-to-be-Done researcher. From clusters of interview evidence, write:
-- job stories: "When [situation], I want to [motivation], so I can [expected outcome]" (situation from push or struggling-moment clusters, motivation from pull clusters, outcome from desired outcomes);
-- job statements: verb + object + contextual clarifier, solution-agnostic (never name a product or brand);
-- 1 to 3 customer-centric objectives, each with 2 to 5 key results "Increase/Reduce [metric] from [baseline] to [target]"; a baseline must be a number participants said, otherwise write "[baseline: measure]" and target "[target: set]". Never a task ("Launch", "Build", "Ship").
-Altitude: aspirational (feelings, being seen), main, functional (concrete tasks).
-Cite only the cluster ids and outcome ids you are given. Answer with JSON only."""
+GROUNDED_SHARE = 0.5  # reworded for grammar: at least half its content words are the participant's
+VOICES = 8
+SITUATIONS_PER_VOICE = 4
+WANTS_PER_VOICE = 6
+THEMES_PER_KIND = 6
+SITUATION_KINDS = ("push", "struggling_moment")
+WANT_KINDS = ("pull", "desired_outcome")
 
 
 class LLMStory(BaseModel):
-    situation: str
-    motivation: str
-    expected_outcome: str
+    participant: str
+    situation: str = ""
+    situation_quotes: list[str] = Field(default_factory=list)
+    motivation: str = ""
+    motivation_quotes: list[str] = Field(default_factory=list)
+    expected_outcome: str = ""
+    outcome_quotes: list[str] = Field(default_factory=list)
     altitude: Altitude = "main"
-    cluster_ids: list[str] = Field(default_factory=list)
 
 
 class LLMStatement(BaseModel):
     verb: str
     object: str
-    clarifier: str
+    clarifier: str = ""
+    quote_ids: list[str] = Field(default_factory=list)
     altitude: Altitude = "main"
-    cluster_ids: list[str] = Field(default_factory=list)
 
 
 class LLMKeyResult(BaseModel):
@@ -69,37 +78,75 @@ class LLMWording(BaseModel):
     objectives: list[LLMObjective] = Field(default_factory=list)
 
 
-def brief(synthesis: Synthesis) -> str:
-    """What the LLM sees: top clusters per kind and the outcomes, with ids, counts and quotes."""
-    clusters = []
-    for kind in dict.fromkeys(c.kind for c in synthesis.clusters):
-        for c in [c for c in synthesis.clusters if c.kind == kind][:CLUSTERS_PER_KIND]:
-            clusters.append({"id": c.id, "kind": kind, "participants": c.evidence.label, "quotes": [r.quote for r in c.members[:3]]})
-    outcomes = [{"id": o.id, "statement": o.statement, "baseline": o.baseline, "opportunity": o.opportunity} for o in synthesis.outcomes[:10]]
-    return json.dumps({"clusters": clusters, "outcomes": outcomes}, ensure_ascii=False, indent=1)
+class Brief:
+    """The evidence as the LLM sees it, and the map from its quote ids back to the evidence."""
+
+    def __init__(self, synthesis: Synthesis):
+        self.refs: dict[str, EvidenceRef] = {}
+        self.kind_of: dict[str, str] = {}
+        self.theme_of: dict[tuple[str, str], Evidence] = {}
+        self._ids: dict[tuple[str, str], str] = {}
+        for cluster in synthesis.clusters:
+            for ref in cluster.members:
+                self.theme_of.setdefault((ref.interview_id, ref.item_id), cluster.evidence)
+        self.voices = self._voices(synthesis)
+        self.themes = [{"id": c.id, "kind": c.kind, "label": c.label, "participants": c.evidence.label,
+                        "quotes": [self._id(r, c.kind) for r in c.members[:4]]}
+                       for kind in WANT_KINDS for c in [c for c in synthesis.clusters if c.kind == kind][:THEMES_PER_KIND]]
+        self.outcomes = [{"id": o.id, "statement": o.statement, "baseline": o.baseline, "opportunity": o.opportunity}
+                         for o in synthesis.outcomes[:10]]
+
+    def _id(self, ref: EvidenceRef, kind: str) -> str:
+        key = (ref.interview_id, ref.item_id)
+        if key not in self._ids:
+            qid = f"q{len(self._ids) + 1}"
+            self._ids[key], self.refs[qid], self.kind_of[qid] = qid, ref, kind
+        return self._ids[key]
+
+    def _voices(self, synthesis: Synthesis) -> list[dict]:
+        by_voice: dict[str, dict[str, list]] = {}
+        order: list[str] = []
+        for cluster in synthesis.clusters:  # clusters come ranked: patterns first
+            for ref in cluster.members:
+                slot = by_voice.setdefault(ref.interview_id, {"situations": [], "wants": []})
+                if ref.interview_id not in order and cluster.kind in SITUATION_KINDS:
+                    order.append(ref.interview_id)
+                if cluster.kind in SITUATION_KINDS:
+                    slot["situations"].append((ref, cluster))
+                elif cluster.kind in WANT_KINDS:
+                    slot["wants"].append((ref, cluster))
+        voices = []
+        for interview_id in order[:VOICES]:
+            slot = by_voice[interview_id]
+            quotes = [{"id": self._id(r, c.kind), "kind": c.kind, "text": r.quote, "shared_by": c.evidence.label}
+                      for r, c in slot["situations"][:SITUATIONS_PER_VOICE]]
+            quotes += [{"id": self._id(r, c.kind), "kind": c.kind, "text": r.quote} for r, c in slot["wants"][:WANTS_PER_VOICE]]
+            voices.append({"participant": interview_id, "quotes": quotes})
+        return voices
+
+    def text(self) -> str:
+        return json.dumps({"voices": self.voices, "themes": self.themes, "outcomes": self.outcomes}, ensure_ascii=False, indent=1)
 
 
 def rewrite_with_llm(synthesis: Synthesis, settings: Settings, cache_dir: Path | None, products: list[str] = ()) -> Synthesis:
     from ..llm import LLMCache, complete_structured
 
-    messages = [{"role": "system", "content": SYSTEM}, {"role": "user", "content": brief(synthesis)}]
+    brief = Brief(synthesis)
+    messages = [{"role": "system", "content": prompts.load("synthesize.system").render()}, {"role": "user", "content": brief.text()}]
     try:
         wording, _ = complete_structured(messages, LLMWording, settings, cache=LLMCache(cache_dir) if cache_dir else None,
-                                         max_tokens=3000, purpose="synthesize")
+                                         max_tokens=4000, purpose="synthesize")
     except JtbdError as exc:
         return synthesis.model_copy(update={"method": {**synthesis.method, "writer": f"rules (llm failed: {exc.reason[:120]})"}})
-    return apply_wording(synthesis, wording, settings.key_result_date or default_date(), products)
+    return apply_wording(synthesis, wording, brief, settings.key_result_date or default_date(), products)
 
 
-def apply_wording(synthesis: Synthesis, wording: LLMWording, date: str, products: list[str] = ()) -> Synthesis:
-    """Merge validated LLM wording into the synthesis. Dropped: items citing no id we gave, stories
-    whose motivation is not a base-form verb phrase, key results that fail the lint. Product names
-    are stripped (solution-agnostic) and fillers ('um') removed."""
-    total = len(synthesis.interviews)
-    sources: dict[str, Evidence] = {c.id: c.evidence for c in synthesis.clusters} | {o.id: o.evidence for o in synthesis.outcomes}
-    tidy = lambda text: strip_products(drop_fillers(text), list(products))  # noqa: E731
-    stories = [s for s in (_story(s, sources, total, tidy) for s in wording.job_stories[:5]) if s]
-    statements = [s for s in (_statement(s, sources, total, tidy) for s in wording.job_statements[:6]) if s]
+def apply_wording(synthesis: Synthesis, wording: LLMWording, brief: Brief, date: str, products: list[str] = ()) -> Synthesis:
+    total = len(synthesis.counted) or len(synthesis.interviews)
+    tidy = lambda text: strip_products(drop_fillers(_clean(text)), list(products))  # noqa: E731
+    stories = [s for s in (_story(s, brief, tidy) for s in wording.job_stories[:VOICES]) if s]
+    statements = [s for s in (_statement(s, brief, tidy) for s in wording.job_statements[:6]) if s]
+    sources = {o.id: o.evidence for o in synthesis.outcomes}
     objectives = [o for o in (_objective(o, sources, total, date, n) for n, o in enumerate(wording.objectives[:3], 1)) if o]
     used = bool(stories or statements or objectives)
     return synthesis.model_copy(update={
@@ -110,37 +157,48 @@ def apply_wording(synthesis: Synthesis, wording: LLMWording, date: str, products
     })
 
 
-def _known(ids: list[str], sources: dict[str, Evidence]) -> list[str]:
-    return list(dict.fromkeys(i for i in ids if i in sources))
-
-
 def _clean(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().rstrip(".,")
+    return re.sub(r"\s+", " ", text or "").strip().rstrip(".,;")
 
 
-def _story(raw: LLMStory, sources: dict[str, Evidence], total: int, tidy) -> JobStory | None:
-    ids = _known(raw.cluster_ids, sources)
-    parts = [tidy(_clean(raw.situation)), tidy(_clean(raw.motivation)), tidy(_clean(raw.expected_outcome))]
-    if not ids or not all(parts):
+def _cited(ids: list[str], brief: Brief, voice: str) -> list[EvidenceRef]:
+    return [brief.refs[i] for i in dict.fromkeys(ids) if i in brief.refs and brief.refs[i].interview_id == voice]
+
+
+def _part(role: str, text: str, refs: list[EvidenceRef]) -> StoryPart:
+    if text and refs and clean_part(role, text) and grounded_share(text, [r.quote for r in refs]) >= GROUNDED_SHARE:
+        return StoryPart(role=role, text=text, refs=refs)  # type: ignore[arg-type]
+    return scaffold(role, refs)
+
+
+def _story(raw: LLMStory, brief: Brief, tidy) -> JobStory | None:
+    voice = raw.participant
+    situation_text = re.sub(r"^when\s+", "", tidy(raw.situation), flags=re.I)
+    motivation_text = re.sub(r"^I want to\s+", "", tidy(raw.motivation), flags=re.I)
+    outcome_text = re.sub(r"^so (?:that )?I can\s+", "", tidy(raw.expected_outcome), flags=re.I)
+    parts = [_part("situation", situation_text, _cited(raw.situation_quotes, brief, voice)),
+             _part("motivation", motivation_text, _cited(raw.motivation_quotes, brief, voice)),
+             _part("expected_outcome", outcome_text, _cited(raw.outcome_quotes, brief, voice))]
+    if parts[0].scaffold:
         return None
-    parts[0] = re.sub(r"^when\s+", "", parts[0], flags=re.I)
-    parts[1] = re.sub(r"^I want to\s+", "", parts[1], flags=re.I)
-    parts[2] = re.sub(r"^so (?:that )?I can\s+", "", parts[2], flags=re.I)
-    if not verb_phrase_ok(parts[1]) or not verb_phrase_ok(parts[2]):  # "I want to [base verb]", "so I can [base verb]"
-        return None
-    evidence = merge_evidence([sources[i] for i in ids], total)
-    return JobStory(id=f"story-llm-{'-'.join(i.split('-')[-1] for i in ids)[:40]}", situation=parts[0], motivation=parts[1],
-                    expected_outcome=parts[2], altitude=raw.altitude, evidence=evidence, source_clusters=ids, writer="llm")
+    anchor = parts[0].refs[0]
+    evidence = brief.theme_of.get((anchor.interview_id, anchor.item_id)) or Evidence(participants=[voice], refs=parts[0].refs)
+    ids = [r.item_id for p in parts for r in p.refs]
+    return JobStory(id=f"story-llm-{voice}-{'-'.join(ids)[:40]}", situation=parts[0].text, motivation=parts[1].text,
+                    expected_outcome=parts[2].text, altitude=raw.altitude, evidence=evidence, parts=parts, voice=voice,
+                    writer="llm")
 
 
-def _statement(raw: LLMStatement, sources: dict[str, Evidence], total: int, tidy) -> JobStatement | None:
-    ids = _known(raw.cluster_ids, sources)
-    verb, obj, clarifier = _clean(raw.verb), tidy(_clean(raw.object)), tidy(_clean(raw.clarifier))
-    if not ids or not verb or not obj:
+def _statement(raw: LLMStatement, brief: Brief, tidy) -> JobStatement | None:
+    refs = [brief.refs[i] for i in dict.fromkeys(raw.quote_ids) if i in brief.refs]
+    verb, obj, clarifier = _clean(raw.verb), tidy(raw.object), tidy(raw.clarifier)
+    text = f"{verb[:1].upper()}{verb[1:]} {obj} {clarifier}".strip()
+    if not refs or not verb or not obj or grounded_share(text, [r.quote for r in refs]) < GROUNDED_SHARE:
         return None
-    text = f"{verb[:1].upper()}{verb[1:]} {obj} {clarifier}".strip() + "."
-    return JobStatement(id=f"job-llm-{'-'.join(i.split('-')[-1] for i in ids)[:40]}", verb=verb, object=obj, clarifier=clarifier,
-                        text=text, altitude=raw.altitude, evidence=merge_evidence([sources[i] for i in ids], total), writer="llm")
+    themes = [brief.theme_of[(r.interview_id, r.item_id)] for r in refs if (r.interview_id, r.item_id) in brief.theme_of]
+    evidence = merge_evidence(themes, themes[0].total_participants) if themes else Evidence(participants=sorted({r.interview_id for r in refs}), refs=refs)
+    return JobStatement(id=f"job-llm-{'-'.join(r.item_id for r in refs)[:40]}", verb=verb, object=obj, clarifier=clarifier,
+                        text=f"{text}.", altitude=raw.altitude, evidence=evidence, written_from=refs, writer="llm")
 
 
 def _said(baseline: str, evidence: Evidence) -> bool:
@@ -160,9 +218,10 @@ def _objective(raw: LLMObjective, sources: dict[str, Evidence], total: int, date
         baseline, target = _clean(k.baseline), _clean(k.target)
         if not _said(baseline, evidence):
             baseline, target = BASELINE_PLACEHOLDER, TARGET_PLACEHOLDER
-        text = f"{k.direction} {_clean(k.metric)} from {baseline} to {target} by {date}"
-        if lint_key_result(text) is None:
-            krs.append(KeyResult(text=text, direction=k.direction, metric=_clean(k.metric), baseline=baseline, target=target,
+        metric = _clean(k.metric)
+        text = f"{k.direction} {metric} from {baseline} to {target} by {date}"
+        if lint_key_result(text) is None and '"' not in metric:
+            krs.append(KeyResult(text=text, direction=k.direction, metric=metric, baseline=baseline, target=target,
                                  date=date, outcome_id=outcome_id, evidence=evidence))
     if len(krs) < 2 or not _clean(raw.text):
         return None

@@ -22,8 +22,8 @@ FIRST_PERSON = {"i", "we"}
 _OPENERS = re.compile(r"^(?:(?:and|but|so|because|then|also|well|honestly|actually|basically|like|yeah|yes|oh|um|uh|plus|or|now|just)\b[,\s]*)+", re.I)
 _TO_HEADS = {"help", "helps", "helped", "helping", "let", "lets", "letting", "allow", "allows", "allowed", "enable", "enables",
              "enabled", "want", "wanted", "need", "needed", "like", "love", "able", "can", "could", "try", "tried", "use", "used", "using"}
-_VAGUE_VERBS = {"be", "do", "get", "have", "go", "say", "make", "think", "know", "see", "feel", "mean", "want", "need", "use", "try",
-                "come", "tell", "imagine", "take", "support", "put", "give", "keep", "let", "look", "ask", "happen", "seem", "start"}
+_EMPTY_VERBS = {"be", "do", "go", "say", "mean", "come", "happen", "seem", "help", "let", "imagine", "tell", "give", "put", "ask", "want", "need", "use", "try"}
+_VAGUE_VERBS = {"get", "have", "make", "think", "know", "see", "feel", "take", "support", "keep", "look", "start"}  # fine with an object
 # A situation is a scene of the struggle: a time, an amount, a routine, or the struggle said in words.
 _SCENE = re.compile(r"\d|\b(every|each|always|never|hours?|days?|weeks?|weekends?|nights?|minutes?|months?|deadlines?|before|after|"
                     r"too much|too many|so much|so many|a lot of|all day|whole|enough time|no time|time to|busy|stuck|struggl\w*|hard|"
@@ -100,7 +100,9 @@ def verb_phrases(quote: str) -> list[str]:
     doc = parse(quote)
     found: list[tuple[int, str]] = []
     for tok in doc:
-        if tok.tag_ != "VB" or tok.lemma_.lower() in _VAGUE_VERBS or tok.lemma_.lower() == "help":
+        lemma = tok.lemma_.lower()
+        if tok.tag_ != "VB" or lemma in _EMPTY_VERBS or lemma in _VAGUE_VERBS and not any(
+                c.dep_ in ("dobj", "ccomp", "xcomp", "attr") for c in tok.children):
             continue
         head = tok.head
         introduced = any(c.dep_ == "aux" and c.lower_ in ("to", "can", "could") for c in tok.children) or (

@@ -22,7 +22,6 @@ from .parts import benefit_phrases, situation_phrases, verb_phrases
 
 SITUATION_KINDS = ("struggling_moment", "push")
 WANT_KINDS = ("pull", "desired_outcome")
-SCAFFOLD = "[ … ]"
 STORIES = 8
 NEAR_TURNS = 6  # a motivation said this close to the situation belongs to the same episode
 
@@ -46,13 +45,19 @@ def _first_phrase(members: list[Member], read, skip: set[str]) -> tuple[Member |
     return None, ""
 
 
+SCAFFOLD_LABELS = {"situation": "situation", "motivation": "what they want to do", "expected_outcome": "what it lets them do"}
+
+
+def scaffold(role: str, refs: list) -> StoryPart:
+    """A part for the workshop to write: "[what they want to do — see quotes 2, 3]"."""
+    see = f" — see quote{'s' if len(refs) > 1 else ''} {', '.join(str(i + 1) for i in range(len(refs)))}" if refs else ""
+    return StoryPart(role=role, text=f"[{SCAFFOLD_LABELS[role]}{see}]", refs=refs, scaffold=True)  # type: ignore[arg-type]
+
+
 def _part(role: str, member: Member | None, phrase: str, fallback: list[Member]) -> StoryPart:
     if member is not None and phrase:
         return StoryPart(role=role, text=phrase, refs=[member.ref()])  # type: ignore[arg-type]
-    refs = [m.ref() for m in fallback[:2]]
-    label = {"situation": "situation", "motivation": "what they want to do", "expected_outcome": "what it lets them do"}[role]
-    see = f" — see quote{'s' if len(refs) > 1 else ''} {', '.join(str(i + 1) for i in range(len(refs)))}" if refs else ""
-    return StoryPart(role=role, text=f"[{label}{see}]" if see else SCAFFOLD, refs=refs, scaffold=True)  # type: ignore[arg-type]
+    return scaffold(role, [m.ref() for m in fallback[:2]])
 
 
 def story_for(situation: Member, theme: ClusterInfo, own: list[Member], products: list[str]) -> JobStory:
