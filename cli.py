@@ -8,10 +8,11 @@ from pathlib import Path
 
 from pipeline.errors import JtbdError, printable
 
+EXTRACTORS = ["auto", "classifier", "rules", "llm", "hybrid"]
 EPILOG = """\
 LLM (optional): set JTBD_LLM_BASE_URL (or OPENAI_BASE_URL), JTBD_LLM_API_KEY (or OPENAI_API_KEY)
 and JTBD_LLM_MODEL, or put an [llm] table in FOLDER/jtbd.toml. Without them everything runs
-offline with spaCy rules. Results go to FOLDER/jtbd-results/ (see README).
+offline with the trained classifier. Results go to FOLDER/jtbd-results/ (see README).
 """
 
 
@@ -64,7 +65,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from pipeline.evaluate import evaluate, render_table
 
     folder = Path(args.folder)
-    report = evaluate(folder, _settings(args, folder))
+    from pipeline.extract import default_cache_dir
+
+    report = evaluate(folder, _settings(args, folder), folds=args.folds, seed=args.seed, cache_dir=default_cache_dir())
     print(render_table(report))
     return 0
 
@@ -121,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("folder", help="folder of recordings (wav mp3 m4a mp4 ogg flac webm) and transcripts (txt md vtt srt docx json)")
     p.add_argument("--whisper-model", help="whisper model name (default tiny.en, bundled) or a local CTranslate2 model folder")
     p.add_argument("--speakers", type=int, help="number of speakers in the recordings (default: estimated)")
-    p.add_argument("--extractor", choices=["auto", "rules", "llm", "hybrid"], help="auto (default): hybrid when an LLM is configured, else rules")
+    p.add_argument("--extractor", choices=EXTRACTORS, help="auto (default): hybrid when an LLM is configured, else the trained offline classifier")
     p.add_argument("--role", action="append", metavar="ID:SPEAKER=ROLE", help="override a speaker's role, e.g. 02-meal-kit:Sam=interviewer (repeatable)")
     p.add_argument("--skip", action="append", choices=["coach", "synthesize", "report", "export"], help="leave a stage out (repeatable)")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
@@ -134,7 +137,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="score extraction against the gold labels in FOLDER/gold/ (precision, recall, F1)")
     p.add_argument("folder", nargs="?", default="samples", help="folder with interviews and gold/ labels (default: samples)")
-    p.add_argument("--extractor", choices=["auto", "rules", "llm", "hybrid"], help="which extractor to score (default: auto)")
+    p.add_argument("--extractor", choices=EXTRACTORS, help="which extractor to score (default: auto)")
+    p.add_argument("--folds", type=int, default=0, metavar="K",
+                   help="cross-validate the trained classifier by interview: train K times, each time without one fold's interviews, and score those")
+    p.add_argument("--seed", type=int, default=0, help="seed of the fold split and of training (default 0)")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("review", help="open the local review page to accept, reject and edit extracted forces")

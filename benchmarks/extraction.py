@@ -1,73 +1,70 @@
-"""Rules extraction speed and yield: time per interview (mean, p95) and items per interview,
-over the sample transcripts and N corpus interviews.
+"""Offline extraction speed and yield, per extractor: time per interview after loading (mean, p95),
+forces per interview, and the size of the shipped classifier weights.
 
-    python benchmarks/extraction.py [--samples samples] [--corpus DIR] [-n 50] [--show]
+    .venv/bin/python benchmarks/extraction.py [FOLDER] [-n 20] [--extractor classifier rules]
 
---show prints every force found in the corpus files (for checking patterns for false positives).
+FOLDER defaults to evalsets/teachers (13 real interviews the classifier was not trained on).
+Embeddings are not cached between interviews here (a fresh cache directory per run), so the
+time is what a first run pays.
 """
 from __future__ import annotations
 
 import argparse
 import statistics
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 from pipeline.evaluate import load_transcript  # noqa: E402
+from pipeline.extract.classifier import WEIGHTS_PATH, extract_classifier, load_model  # noqa: E402
 from pipeline.extract.rules import extract_rules  # noqa: E402
 from pipeline.nlp import load_nlp  # noqa: E402
 from pipeline.workspace import TRANSCRIPT_EXTENSIONS  # noqa: E402
 
-CORPUS = Path("/work/shared/corpora/anthropic-interviewer")
-
 
 def files_in(folder: Path, n: int | None = None) -> list[Path]:
-    paths = sorted(p for p in folder.iterdir()
-                   if p.suffix.lower() in TRANSCRIPT_EXTENSIONS and p.name.lower() != "readme.md" and ".script." not in p.name)
+    paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in TRANSCRIPT_EXTENSIONS and p.name.lower() != "readme.md")
     return paths[:n] if n else paths
 
 
-def run(label: str, paths: list[Path], show: bool) -> None:
-    times: list[float] = []
-    items: list[int] = []
-    types: Counter[str] = Counter()
-    for path in paths:
-        transcript = load_transcript(path)
-        t0 = time.perf_counter()
-        extraction = extract_rules(transcript)
-        times.append(time.perf_counter() - t0)
-        items.append(len(extraction.items()))
-        types.update(f.type for f in extraction.forces)
-        if show:
-            for f in extraction.forces:
-                print(f"  {path.stem} {f.type:8} {f.stage:15} [{f.note}] {f.quote.text[:140]}")
-    if not times:
-        print(f"{label}: no transcripts")
-        return
-    p95 = sorted(times)[max(0, round(0.95 * len(times)) - 1)]
-    print(f"{label}: {len(times)} interviews, rules extraction {statistics.mean(times) * 1000:.0f} ms mean, "
-          f"{p95 * 1000:.0f} ms p95 per interview; {statistics.mean(items):.1f} items and "
-          f"{sum(types.values()) / len(times):.1f} forces per interview ({', '.join(f'{k} {v}' for k, v in sorted(types.items()))})")
+def run(extractor: str, paths: list[Path]) -> None:
+    times, counts, types = [], [], Counter()
+    with tempfile.TemporaryDirectory() as cache:
+        extract = (lambda t: extract_classifier(t, cache_dir=Path(cache))) if extractor == "classifier" else extract_rules
+        extract(load_transcript(paths[0]))  # load the models once, as a run does
+        for path in paths:
+            transcript = load_transcript(path)
+            started = time.perf_counter()
+            extraction = extract(transcript)
+            times.append(time.perf_counter() - started)
+            counts.append(len(extraction.forces))
+            types.update(f.type for f in extraction.forces)
+    p95 = sorted(times)[max(0, int(len(times) * 0.95) - 1)]
+    print(f"{extractor:<11} {len(paths)} interviews: {statistics.mean(times):.2f} s mean, {p95:.2f} s p95 per interview; "
+          f"{statistics.mean(counts):.1f} forces per interview ({dict(types)})")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--samples", type=Path, default=Path("samples"))
-    parser.add_argument("--corpus", type=Path, default=CORPUS)
-    parser.add_argument("-n", type=int, default=50, help="corpus files (default 50)")
-    parser.add_argument("--show", action="store_true", help="print the corpus forces")
-    args = parser.parse_args()
-    t0 = time.perf_counter()
+    parser.add_argument("folder", nargs="?", default=str(ROOT / "evalsets" / "teachers"))
+    parser.add_argument("-n", type=int, default=None)
+    parser.add_argument("--extractor", nargs="+", default=["classifier", "rules"])
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
     load_nlp()
-    print(f"spaCy load: {time.perf_counter() - t0:.1f} s (once per process)")
-    if args.samples.is_dir():
-        run(f"samples ({args.samples})", files_in(args.samples), False)
-    if args.corpus.is_dir() and args.n:
-        run(f"corpus ({args.corpus.name})", files_in(args.corpus, args.n), args.show)
+    load_model()
+    print(f"spaCy and weights loaded in {time.perf_counter() - started:.1f} s; weights {WEIGHTS_PATH.name} "
+          f"{WEIGHTS_PATH.stat().st_size / 1024:.0f} KB (version {load_model().version})")
+    paths = files_in(Path(args.folder), args.n)
+    for extractor in args.extractor:
+        run(extractor, paths)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

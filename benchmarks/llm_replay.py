@@ -50,11 +50,26 @@ def run(answers: str | None, extractor: str, folds: int, only: set[str]) -> tupl
     return report, time.time() - started
 
 
+def record(only: set[str], out: Path) -> int:
+    from pipeline.evaluate import load_labelled
+    from pipeline.extract import extract
+
+    items = [i for i in load_labelled(FOLDER) if i.labels.interview in only]
+    for item in items:
+        with tempfile.TemporaryDirectory() as cache, ReplayLLM(None, record=out / item.labels.interview) as llm:
+            extract(item.transcript, llm.settings(extractor="auto"), cache_dir=Path(cache))
+        print(f"{item.labels.interview}: {len(list((out / item.labels.interview).glob('*.json')))} requests")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--record", type=Path, metavar="DIR", help="only record the requests the tool now sends for these interviews into DIR/<interview>/")
     args = parser.parse_args(argv)
     only = recorded_interviews()
+    if args.record:
+        return record(only, args.record)
     print(f"{len(only)} recorded interviews: {', '.join(sorted(only))}\n")
     print(f"{'extractor / answers':<28}{'macro':>7} {'push':>7} {'pull':>7} {'anxiety':>7} {'habit':>7}{'kappa':>7}{'stage':>7}{'pred':>6}{'s':>7}")
     offline, secs = run(None, "classifier", args.folds, only)

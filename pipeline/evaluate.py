@@ -20,6 +20,7 @@ from .settings import Settings
 from .workspace import TRANSCRIPT_EXTENSIONS, read_model, sha256_file, slug
 
 SCRIPT_SUFFIX = ".script.txt"
+SAMPLES_DIR = Path(__file__).resolve().parents[1] / "samples"
 
 
 class TypeScore(BaseModel):
@@ -276,7 +277,7 @@ def evaluate(folder: Path, settings: Settings, folds: int = 0, seed: int = 0, on
         raise BadInputError("no gold label file matches a transcript in the folder", str(Path(folder) / "gold"))
     models: dict[str, object] = {}
     if folds >= 2 and uses_classifier(settings):
-        models = fold_models(items, folds, seed)
+        models = fold_models(items, folds, seed, cache_dir)
     for item in items:
         if only is not None and item.labels.interview not in only:
             continue
@@ -285,14 +286,18 @@ def evaluate(folder: Path, settings: Settings, folds: int = 0, seed: int = 0, on
     return report
 
 
-def fold_models(items: list[Labelled], folds: int, seed: int = 0) -> dict[str, object]:
-    """For each interview, a classifier trained on the interviews of the other folds."""
+def fold_models(items: list[Labelled], folds: int, seed: int = 0, cache_dir: Path | None = None) -> dict[str, object]:
+    """For each interview, a classifier trained on the interviews of the other folds (and on
+    `samples/`, written by the team, which the shipped weights are trained on too)."""
     from .extract.train import featurise, folds_of, train
 
-    data = featurise(items)
+    data = featurise(items, cache_dir)
+    extra = featurise(load_labelled(SAMPLES_DIR), cache_dir) if SAMPLES_DIR.is_dir() else []
+    names = {d.name for d in data}
+    extra = [d for d in extra if d.name not in names]
     out: dict[str, object] = {}
     for fold in folds_of([d.name for d in data], min(folds, len(data)), seed):
-        model = train([d for d in data if d.name not in fold], seed=seed)
+        model = train([d for d in data if d.name not in fold] + extra, seed=seed)
         out.update({name: model for name in fold})
     return out
 

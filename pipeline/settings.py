@@ -73,7 +73,7 @@ class Settings(BaseModel):
     max_transcript_chars: int = Field(default=600_000, description="Longest transcript read, in characters of speech (about 11 hours of talk).")
     num_speakers: int | None = Field(default=None, description="Force the number of speakers in audio (default: estimate, 2 for interviews).")
     roles: dict[str, dict[str, str]] = Field(default_factory=dict, description="Per-interview role overrides: {interview_id: {speaker: role}}.")
-    extractor: Literal["auto", "rules", "llm", "hybrid"] = "auto"
+    extractor: Literal["auto", "classifier", "rules", "llm", "hybrid"] = "auto"
     llm: LLMSettings = Field(default_factory=LLMSettings)
     cluster_threshold: float = Field(default=0.55, description="Average-linkage cut on cosine distance between members' sentence vectors (0.17 wider once a kind has 20+ items and its mean is removed; see synthesize/themes.py).")
     embedding: Literal["auto", "minilm", "llm", "lexical"] = "auto"

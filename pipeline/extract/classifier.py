@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from schemas import Extraction, Force, Transcript, item_id
+from schemas import FORCE_TYPES, Extraction, Force, Transcript, item_id
 
 from .features import FEATURES_VERSION, stage_context, unit_matrix
 from .story_kind import story_kind
@@ -75,14 +75,6 @@ class ForceModel:
         return cls(Linear.from_json(data["force"]), Linear.from_json(data["stage"]), dict(data["thresholds"]), dict(data.get("meta", {})))
 
 
-def force_inputs(sentence_vectors: np.ndarray, question_vectors: np.ndarray, hand: np.ndarray) -> np.ndarray:
-    return np.hstack([sentence_vectors, question_vectors, hand]).astype(np.float32)
-
-
-def stage_inputs(sentence_vectors: np.ndarray, question_vectors: np.ndarray, hand: np.ndarray, context: np.ndarray) -> np.ndarray:
-    return np.hstack([sentence_vectors, question_vectors, hand[:, -1:], context]).astype(np.float32)
-
-
 @lru_cache(maxsize=1)
 def load_model(path: Path = WEIGHTS_PATH) -> ForceModel:
     from ..errors import ConfigError
@@ -102,14 +94,17 @@ def weights_fingerprint(path: Path = WEIGHTS_PATH) -> str:
 
 
 def decide(model: ForceModel, proba: np.ndarray) -> list[tuple[str, float]]:
-    """(type, probability) per unit; type 'none' when no force type clears its threshold."""
+    """(type, probability) per unit: the most likely class (trained with balanced class weights,
+    which measured better than tuned per-type thresholds); 'none' when that is most likely, or
+    when a threshold is set for the type and the probability does not clear it."""
     classes = model.force.classes
-    force_idx = [i for i, c in enumerate(classes) if c != NONE]
     out = []
     for row in proba:
-        best = max(force_idx, key=lambda i: row[i])
+        best = int(np.argmax(row))
         kind = classes[best]
-        out.append((kind, float(row[best])) if row[best] >= model.thresholds.get(kind, 0.5) else (NONE, float(row[best])))
+        if kind != NONE and row[best] < model.thresholds.get(kind, 0.0):
+            kind = NONE
+        out.append((kind, float(row[best])))
     return out
 
 
@@ -117,9 +112,9 @@ def predict_units(model: ForceModel, units: list[Unit], kind: str, cache_dir: Pa
     """(force type or 'none', probability, stage) for every unit."""
     if not units:
         return []
-    s, q, h = unit_matrix(units, cache_dir)
-    decided = decide(model, model.force.proba(force_inputs(s, q, h)))
-    stage_p = model.stage.proba(stage_inputs(s, q, h, stage_context(units, kind)))
+    m = unit_matrix(units, cache_dir)
+    decided = decide(model, model.force.proba(m.force_inputs()))
+    stage_p = model.stage.proba(m.stage_inputs(stage_context(units, kind)))
     stages = [model.stage.classes[int(i)] for i in stage_p.argmax(axis=1)]
     return [(t, p, st) for (t, p), st in zip(decided, stages)]
 
@@ -127,7 +122,7 @@ def predict_units(model: ForceModel, units: list[Unit], kind: str, cache_dir: Pa
 def forces_from(units: list[Unit], predictions: list[tuple[str, float, str]], pats) -> list[Force]:
     forces = []
     for unit, (kind, p, stage) in zip(units, predictions):
-        if kind == NONE:
+        if kind == NONE or kind not in FORCE_TYPES:
             continue
         quote = unit.quote
         cues = sorted({unit.span.doc[a:b].text for e, a, b in unit.hits if e.group == kind})
@@ -149,5 +144,3 @@ def extract_classifier(transcript: Transcript, cache_dir: Path | None = None, mo
     extraction.story_kind = kind  # type: ignore[assignment]
     return extraction
 
-
-CLASSIFIER_VERSION = f"{FEATURES_VERSION}"

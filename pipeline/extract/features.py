@@ -7,6 +7,7 @@ in real speech, where "looked good" sits in a complaint and "worried" in someone
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,7 @@ from ..embeddings import embed_minilm
 from .rules_forces import _applies, _typed, is_hypothetical, is_negated
 from .units import Unit
 
-FEATURES_VERSION = "1"
+FEATURES_VERSION = "3"
 _FIRST = {"i", "we", "me", "us", "my", "our", "myself", "ourselves"}
 _OTHERS = {"he", "she", "they", "them", "people", "students", "colleagues", "clients", "customers",
            "everyone", "others", "kids", "team", "users", "someone", "somebody", "folks", "artists"}
@@ -83,14 +84,32 @@ def hand_features(unit: Unit) -> list[float]:
     ]
 
 
-def unit_matrix(units: list[Unit], cache_dir: Path | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(sentence embeddings, question embeddings, hand features), one row per unit."""
-    texts = [u.text for u in units]
+@dataclass
+class UnitMatrix:
+    """The feature blocks of a list of units, one row per unit."""
+
+    said: np.ndarray  # the unit's own words
+    asked: np.ndarray  # the interviewer's question it answers
+    hand: np.ndarray  # HAND_FEATURES
+    answer: np.ndarray  # "Q: question A: unit", read together
+
+    def force_inputs(self) -> np.ndarray:
+        # measured by cross-validation: adding the question alone or the unit after the previous
+        # one gained 0.007 macro F1 for twice the embedding time; these three blocks keep 98% of it
+        return np.hstack([self.said, self.hand, self.answer]).astype(np.float32)
+
+    def stage_inputs(self, context: np.ndarray) -> np.ndarray:
+        return np.hstack([self.said, self.asked, self.hand[:, -1:], context]).astype(np.float32)
+
+
+def unit_matrix(units: list[Unit], cache_dir: Path | None = None) -> UnitMatrix:
+    n = len(units)
+    said = [u.text for u in units]
+    answers = [f"Q: {u.question[-200:]} A: {u.text}" for u in units]
     questions = [u.question or "(no question)" for u in units]
-    sentence_vectors = embed_minilm(texts, cache_dir)
-    question_vectors = embed_minilm(questions, cache_dir)
-    hand = np.asarray([hand_features(u) for u in units], dtype=np.float32).reshape(len(units), len(HAND_FEATURES))
-    return sentence_vectors, question_vectors, hand
+    rows = embed_minilm(said + answers + questions, cache_dir)  # one call: batched by length, repeats encoded once
+    hand = np.asarray([hand_features(u) for u in units], dtype=np.float32).reshape(n, len(HAND_FEATURES))
+    return UnitMatrix(said=rows[:n], asked=rows[2 * n:], hand=hand, answer=rows[n : 2 * n])
 
 
 def stage_context(units: list[Unit], story_kind: str) -> np.ndarray:

@@ -76,8 +76,12 @@ def rules_forces(analysis: Analysis) -> list[Force]:
 
 
 def extract_rules(transcript: Transcript) -> Extraction:
+    from .story_kind import story_kind
+
     analysis = analyse(transcript)
-    return build_from(analysis, rules_forces(analysis), "rules")
+    extraction = build_from(analysis, rules_forces(analysis), "rules")
+    extraction.story_kind = story_kind(transcript)  # type: ignore[assignment]
+    return extraction
 
 
 def _interviewer_turn(turn: Turn, nlp, pats: Compiled, state: _State) -> None:

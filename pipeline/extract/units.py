@@ -26,6 +26,7 @@ class Unit:
     end: int
     question: str  # the interviewer's last question before this turn ("" when none)
     position: float  # 0 at the interview's first turn, 1 at its last
+    previous: str = ""  # the participant's unit before this one: what "it" and "that" point back to
 
     @property
     def span(self):
@@ -75,7 +76,8 @@ def build_units(transcript: Transcript, sentences: list[Sentence]) -> list[Unit]
             if a < b and span.doc[a].text == ";":  # type: ignore[attr-defined]
                 a += 1
             if _words(span.doc[a:b]) >= MIN_UNIT_WORDS:  # type: ignore[attr-defined]
-                units.append(Unit(s, a, b, questions.get(s.turn.index, ""), s.turn.index / last_turn))
+                previous = units[-1].text if units else ""
+                units.append(Unit(s, a, b, questions.get(s.turn.index, ""), s.turn.index / last_turn, previous))
     return units
 
 
