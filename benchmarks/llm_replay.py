@@ -40,11 +40,11 @@ def row(name: str, report: EvalReport, seconds: float) -> str:
     return f"{name:<28}{report.macro_f1:>7.2f} {cells}{report.kappa:>7.2f}{report.stage_accuracy:>7.2f}{report.micro.tp + report.micro.fp:>6}{seconds:>7.0f}"
 
 
-def run(answers: str | None, extractor: str, folds: int, only: set[str]) -> tuple[EvalReport, float]:
+def run(answers: str | None, extractor: str, folds: int, only: set[str], models: dict) -> tuple[EvalReport, float]:
     started = time.time()
     with tempfile.TemporaryDirectory() as cache, ReplayLLM(answers) as llm:
         settings = llm.settings(extractor=extractor)
-        report = evaluate(FOLDER, settings, folds=folds, only=only, cache_dir=Path(cache))
+        report = evaluate(FOLDER, settings, folds=folds, only=only, cache_dir=Path(cache), models=models)
         if llm.missing:
             raise SystemExit(f"{len(llm.missing)} requests have no recorded '{answers}' answer (prompt or chunking changed?): re-record, see {FIXTURES / 'README.md'}")
     return report, time.time() - started
@@ -72,11 +72,16 @@ def main(argv: list[str] | None = None) -> int:
         return record(only, args.record)
     print(f"{len(only)} recorded interviews: {', '.join(sorted(only))}\n")
     print(f"{'extractor / answers':<28}{'macro':>7} {'push':>7} {'pull':>7} {'anxiety':>7} {'habit':>7}{'kappa':>7}{'stage':>7}{'pred':>6}{'s':>7}")
-    offline, secs = run(None, "classifier", args.folds, only)
+    from pipeline.evaluate import fold_models, load_labelled
+
+    started = time.time()
+    models = fold_models(load_labelled(FOLDER), args.folds, 0) if args.folds >= 2 else {}
+    print(f"(classifier trained {args.folds} times, once per fold, in {time.time() - started:.0f} s)")
+    offline, secs = run(None, "classifier", args.folds, only, models)
     print(row("classifier (offline)", offline, secs))
     for answers in ("capable", "nonsense"):
         for extractor in ("llm", "hybrid", "auto"):
-            report, secs = run(answers, extractor, args.folds, only)
+            report, secs = run(answers, extractor, args.folds, only, models)
             print(row(f"{extractor} / {answers}", report, secs))
     return 0
 

@@ -8,7 +8,9 @@ for what `jtbd run` writes offline, before and after a review of some interviews
 (a force whose quote and type match a gold force is accepted, any other force rejected; other
 items accepted when they overlap an accepted force), marked reviewed, and synthesis is run
 again: the figures must now count only those interviews. --show prints the stories, statements,
-outcomes and key results with their evidence, verbatim.
+outcomes and key results with their evidence, verbatim. --llm capable: the same offline
+extraction, with the synthesis written by the recorded capable answer to the writer's request
+(tests/fixtures/llm/synthesis/, recorded on evalsets/teachers).
 """
 from __future__ import annotations
 
@@ -61,19 +63,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", nargs="?", default=str(ROOT / "evalsets" / "real"))
     parser.add_argument("--review", type=int, default=3, metavar="N", help="review every N-th interview from its gold labels (0: none)")
     parser.add_argument("--show", action="store_true")
+    parser.add_argument("--llm", metavar="SET", help="replay the synthesis writer's recorded answers (e.g. capable)")
     args = parser.parse_args(argv)
     source = Path(args.folder)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / source.name
         shutil.copytree(source, folder, ignore=shutil.ignore_patterns("jtbd-results", "gold"))
-        settings = load_settings(folder, progress=False)
         started = time.time()
+        replay = None
+        if args.llm:
+            from tests.llm_replay import FIXTURES, ReplayLLM
+
+            replay = ReplayLLM(FIXTURES / "synthesis" / args.llm).__enter__()
+            settings = replay.settings(extractor="classifier")
+        else:
+            settings = load_settings(folder, progress=False)
         result = run(folder, settings)
+        if replay is not None:
+            print(f"LLM writer: {len(replay.requests)} request(s), {len(replay.missing)} without a recorded answer")
+            replay.__exit__()
         print(f"{len(result.analysed)} interviews from {source}, offline, {time.time() - started:.0f} s; failures: {len(result.failures)}\n")
         ws = Workspace(folder)
         print("first run (nothing reviewed):")
         report(ws, args.show)
-        if args.review and (source / "gold").is_dir():
+        if args.review and not args.llm and (source / "gold").is_dir():
             labelled = {item.path.name: item for item in load_labelled(source)}
             ids = sorted(ws.interview_ids())
             done = []

@@ -264,20 +264,19 @@ def score_extraction(item: Labelled, extraction) -> InterviewScore:
 
 
 def evaluate(folder: Path, settings: Settings, folds: int = 0, seed: int = 0, only: set[str] | None = None,
-             cache_dir: Path | None = None) -> EvalReport:
+             cache_dir: Path | None = None, models: dict[str, object] | None = None) -> EvalReport:
     """Score the chosen extractor on every labelled interview of `folder` (or the file names in
     `only`). With folds >= 2 the trained classifier is re-trained K times on the other folds'
     interviews of the whole folder and scored only on the interviews it did not see
-    (cross-validation by interview)."""
+    (cross-validation by interview); `models` gives those fold models when already trained."""
     from .extract import chosen_extractor, extract, uses_classifier
 
     items = load_labelled(Path(folder))
     report = EvalReport(folder=str(folder), extractor=chosen_extractor(settings), folds=folds if folds >= 2 else 0)
     if not items:
         raise BadInputError("no gold label file matches a transcript in the folder", str(Path(folder) / "gold"))
-    models: dict[str, object] = {}
-    if folds >= 2 and uses_classifier(settings):
-        models = fold_models(items, folds, seed, cache_dir)
+    if models is None:
+        models = fold_models(items, folds, seed, cache_dir) if folds >= 2 and uses_classifier(settings) else {}
     for item in items:
         if only is not None and item.labels.interview not in only:
             continue

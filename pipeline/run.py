@@ -138,7 +138,9 @@ class Runner:
         self._stage("extract", interview.id, key, path, make)
         extraction = read_model(path, Extraction)
         if extraction.llm and extraction.llm.error:
-            self.ws.mark_done(interview.id, "extract", "")  # rules stood in for a failed LLM: try it again next run
+            self.ws.mark_done(interview.id, "extract", "")  # the offline extractor stood in for a failed LLM: try it again next run
+        if extraction.llm and extraction.llm.set_aside:
+            self._warn(interview, f"LLM answers set aside ({extraction.llm.set_aside}); the offline extraction is kept")
         return extraction
 
     def redact(self, interview: Interview) -> str:
@@ -191,6 +193,9 @@ class Runner:
             reviewed.append(Reviewed(transcript, apply_review(extraction, review, transcript).extraction, review.state == "reviewed"))
         with self.progress.task(f"synthesizing {len(ids)} interviews", total=1.0):
             synthesis = synthesize(reviewed, self.settings, cache_dir=self.ws.cache_dir)
+        writer = str(synthesis.method.get("writer", ""))
+        if writer.startswith("rules (llm"):  # the LLM writer failed or gave nothing usable: say so once
+            self.progress.warn(f"synthesis: the LLM writer's answer was not used ({writer[7:-1]}); the offline wording is kept")
         write_model(self.ws.synthesis_path, synthesis)
         write_text_atomic(self.ws.root / "synthesis.md", render_markdown(shared_synthesis(synthesis, self.ws, self.settings)))
         self.result.outputs += [self.ws.synthesis_path, self.ws.root / "synthesis.md"]
