@@ -73,8 +73,11 @@ def grounded(text: str, quotes: list[str]) -> bool:
     return grounded_share(text, quotes) >= GROUNDED_SHARE
 
 
+PART_WORDS = {"situation": 32, "motivation": 25, "expected_outcome": 25}  # a long part is hard to read, not wrong
+
+
 def clean_part(role: str, text: str) -> bool:
-    if not reads_alone(text):
+    if not reads_alone(text, PART_WORDS.get(role)):
         return False
     doc = parse(text)
     if role == "situation":

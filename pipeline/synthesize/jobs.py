@@ -31,9 +31,12 @@ def _hash(*parts: str) -> str:
 
 
 def general(phrase: str, products: list[str]) -> str:
-    """The job without the means and without whose it is: 'plan my lessons faster using AI' -> 'plan lessons faster'."""
-    text = language.strip_products(phrase, products)
-    text = _MEANS.sub("", text)
+    """The job without the means and without whose it is: 'plan my lessons faster using AI' -> 'plan lessons faster'.
+    '' when the means sits inside the phrase ('see AI maybe helping more'): taking it out breaks it."""
+    said = language.strip_products(phrase, products)
+    text = _MEANS.sub("", said).strip(" ,;")
+    if text != said.strip(" ,;") and not said.lower().startswith(text.lower()):
+        return ""
     text = _POSSESSIVE.sub("", text)
     return re.sub(r"\s+", " ", text).strip(" ,;")
 

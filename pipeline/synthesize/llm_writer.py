@@ -91,7 +91,7 @@ class Brief:
                 self.theme_of.setdefault((ref.interview_id, ref.item_id), cluster.evidence)
         self.voices = self._voices(synthesis)
         self.themes = [{"id": c.id, "kind": c.kind, "label": c.label, "participants": c.evidence.label,
-                        "quotes": [self._id(r, c.kind) for r in c.members[:4]]}
+                        "quotes": [{"id": self._id(r, c.kind), "participant": r.interview_id, "text": r.quote} for r in c.members[:4]]}
                        for kind in WANT_KINDS for c in [c for c in synthesis.clusters if c.kind == kind][:THEMES_PER_KIND]]
         self.outcomes = [{"id": o.id, "statement": o.statement, "baseline": o.baseline, "opportunity": o.opportunity}
                          for o in synthesis.outcomes[:10]]
@@ -205,7 +205,7 @@ def _said(baseline: str, evidence: Evidence) -> bool:
     """A baseline counts only if its number appears in a quote the participants said."""
     numbers = re.findall(r"\d+|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|hundred)\b", baseline.lower())
     quotes = " ".join(r.quote.lower() for r in evidence.refs)
-    return bool(numbers) and all(n in quotes for n in numbers)
+    return (bool(numbers) and all(n in quotes for n in numbers)) or (len(baseline) > 3 and baseline.lower() in quotes)
 
 
 def _objective(raw: LLMObjective, sources: dict[str, Evidence], total: int, date: str, n: int) -> Objective | None:

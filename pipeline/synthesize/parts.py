@@ -37,14 +37,16 @@ _NO_END = {"the", "a", "an", "to", "of", "and", "or", "but", "with", "for", "my"
            "into", "like", "as", "than", "that", "which", "who", "so", "because", "if", "when", "while", "is", "are", "was"}
 
 
-def reads_alone(phrase: str) -> bool:
+def reads_alone(phrase: str, max_words: int | None = None) -> bool:
     """True when a phrase can stand in a story: balanced marks, no Markdown, no line breaks, no dangling pronoun."""
     if not phrase or "\n" in phrase or re.search(r"[*_#`|<>]|\[|\]", phrase):
         return False
     if phrase.count('"') % 2 or phrase.count("(") != phrase.count(")") or phrase.count("“") != phrase.count("”"):
         return False
+    if re.search(r"(^|\s)['‘]|['’](\s|$)", phrase) and not re.search(r"\w(s|in)'(\s|$)", phrase):
+        return False  # a single quotation mark cut in half ('idiot-proof) reads as a broken quote
     words = re.findall(r"[A-Za-z']+", phrase)
-    if not MIN_WORDS <= len(words) <= MAX_WORDS:
+    if not MIN_WORDS <= len(words) <= (max_words or MAX_WORDS):
         return False
     lower = [w.lower() for w in words]
     if lower[-1] in DANGLING or lower[-1] in _NO_END:
@@ -83,6 +85,8 @@ def situation_phrases(quote: str) -> list[str]:
             continue
         phrase = _clean(doc[tokens[0].i : tokens[-1].i + 1].text)
         phrase = to_present(phrase) if phrase else phrase
+        if phrase[:3] in ("We ", "We'"):
+            phrase = "w" + phrase[1:]  # it follows "When"
         if phrase and reads_alone(phrase) and not _is_question(phrase) and _SCENE.search(phrase):
             found.append((_situation_score(phrase) + (2 if tok.dep_ == "ROOT" else 0), phrase))
     return [p for _, p in sorted(found, key=lambda f: -f[0])]
@@ -111,8 +115,8 @@ def verb_phrases(quote: str) -> list[str]:
             continue
         if any(c.dep_ in ("dobj", "dative", "iobj") and c.lower_ in ("me", "us", "you", "them", "him", "her") for c in tok.children):
             continue
-        if head.lemma_.lower() in ("want", "need", "like", "love", "try") and any(c.dep_ == "nsubj" and c.lower_ not in FIRST_PERSON for c in head.children):
-            continue  # someone else's want
+        if _someone_else(tok):
+            continue  # "my colleagues will utilize AI to help brainstorm": their doing, not the participant's want
         span = _clause_span(tok)
         tokens = [t for t in span if t.i >= tok.i]
         if _has_dangling(tokens[1:]) or len(tokens) < 2:
@@ -121,6 +125,23 @@ def verb_phrases(quote: str) -> list[str]:
         if phrase and reads_alone(phrase):
             found.append((_verb_score(phrase), phrase))
     return [p for _, p in sorted(found, key=lambda f: -f[0])]
+
+
+_OTHER_PEOPLE = {"he", "she", "they", "colleagues", "colleague", "people", "students", "student", "team", "boss", "manager",
+                 "others", "everyone", "teachers", "staff", "kids", "clients", "customers", "users", "friends"}
+
+
+def _someone_else(verb) -> bool:
+    """True when the nearest subject up the verb's chain is another person."""
+    node = verb
+    for _ in range(6):
+        subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects:
+            return subjects[0].lower_ in _OTHER_PEOPLE
+        if node.head is node:
+            return False
+        node = node.head
+    return False
 
 
 def _is_identity(verb) -> bool:
@@ -135,16 +156,17 @@ def _finite(verb) -> bool:
 
 
 def _clause_span(verb) -> list:
-    """The verb's subtree without subordinate clauses that start a new thought after a comma."""
-    tokens = sorted(verb.subtree, key=lambda t: t.i)
-    cut = len(tokens)
-    for k, t in enumerate(tokens):
-        if t.i > verb.i and t.dep_ in ("cc", "punct") and t.text in (",", ";", "and", "but", "so", "because", "—", "–") and k > 3:
-            rest = tokens[k + 1 :]
-            if any(r.pos_ in ("VERB", "AUX") and r.dep_ in ("conj", "advcl", "ccomp", "parataxis") for r in rest):
-                cut = k
-                break
-    return tokens[:cut]
+    """The verb's own clause: its subtree without the verbs conjoined to it ("…, and I was
+    drowning", "… but it never worked") and the comma or conjunction before them."""
+    cut: set[int] = set()
+    for child in verb.children:
+        if child.dep_ in ("conj", "parataxis") and child.pos_ in ("VERB", "AUX") and child.i > verb.i:
+            cut |= {t.i for t in child.subtree}
+            left = child.left_edge.i - 1
+            while left > verb.i and verb.doc[left].dep_ in ("cc", "punct"):
+                cut.add(left)
+                left -= 1
+    return [t for t in sorted(verb.subtree, key=lambda t: t.i) if t.i not in cut]
 
 
 def _is_question(phrase: str) -> bool:

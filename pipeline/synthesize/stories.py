@@ -73,7 +73,8 @@ def story_for(situation: Member, theme: ClusterInfo, own: list[Member], products
     parts = [
         _part("situation", situation if situation_text else None, situation_text, [situation]),
         _part("motivation", motivation_member, language.strip_products(motivation, products), wants),
-        _part("expected_outcome", outcome_member, language.strip_products(outcome, products), wants[1:] or wants),
+        _part("expected_outcome", outcome_member, language.strip_products(outcome, products),
+              [m for m in wants if motivation_member is None or m.key != motivation_member.key]),
     ]
     situation_part, motivation_part, outcome_part = parts
     ids = [situation.item.id, *(r.item_id for p in parts[1:] for r in p.refs if not p.scaffold)]
@@ -112,8 +113,10 @@ def job_stories(infos: list[ClusterInfo], products: list[str], limit: int = STOR
             if len(chosen) >= limit:
                 break
             theme = story.source_clusters[0]
-            if theme in used_themes or voices.get(story.voice or "", 0) >= max_per_voice or story.situation.startswith("["):
+            if theme in used_themes or voices.get(story.voice or "", 0) >= max_per_voice:
                 continue
+            if story.parts[0].scaffold and len(story.evidence.participants) < 2:
+                continue  # a situation left for the workshop to word must at least be a pattern
             chosen.append(story)
             used_themes.add(theme)
             voices[story.voice or ""] = voices.get(story.voice or "", 0) + 1
