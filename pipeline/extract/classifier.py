@@ -1,9 +1,9 @@
 """The trained offline extractor: linear models over unit features (features.py), their weights
 a versioned JSON file built by `scripts/train_forces.py` from the labelled real interviews.
 
-- Forces: a softmax over none/push/pull/anxiety/habit per unit; the most likely force type is
-  kept when its probability clears that type's threshold (chosen for F1 on held-out interviews
-  while training).
+- Forces: a softmax over none/push/pull/anxiety/habit per unit; the most likely class wins
+  (plain argmax measured better on held-out interviews than per-type thresholds; a threshold
+  table stays in the weights file, empty in the shipped one).
 - Stages: a softmax over the nine codebook stages per force, from what is said, what was asked,
   the rules' timeline position and the kind of story.
 - Everything else (struggling moments, alternatives, workarounds, criteria, outcomes, stage

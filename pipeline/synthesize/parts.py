@@ -121,18 +121,21 @@ def verb_phrases(quote: str) -> list[str]:
         tokens = [t for t in span if t.i >= tok.i]
         if _has_dangling(tokens[1:]) or len(tokens) < 2:
             continue
-        phrase = _clean(doc[tok.i : tokens[-1].i + 1].text)
-        if phrase and reads_alone(phrase):
+        phrase = _TRAILING.sub("", _clean(doc[tok.i : tokens[-1].i + 1].text))
+        if phrase and reads_alone(phrase) and not _THEIRS.search(phrase):
             found.append((_verb_score(phrase), phrase))
     return [p for _, p in sorted(found, key=lambda f: -f[0])]
 
 
+_TRAILING = re.compile(r"[,\s]+(?:too|as well|also|again|either|anyway|though)$", re.I)
+_THEIRS = re.compile(r"\b(?:their|his|her)\b", re.I)  # "strengthen their knowledge": someone else's gain
 _OTHER_PEOPLE = {"he", "she", "they", "colleagues", "colleague", "people", "students", "student", "team", "boss", "manager",
                  "others", "everyone", "teachers", "staff", "kids", "clients", "customers", "users", "friends"}
 
 
 def _someone_else(verb) -> bool:
-    """True when the nearest subject up the verb's chain is another person."""
+    """True when the nearest doer up the verb's chain is another person: its subject, or the
+    object of "help/let/get X do" ("help my students learn, or strengthen their knowledge")."""
     node = verb
     for _ in range(6):
         subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
@@ -140,6 +143,8 @@ def _someone_else(verb) -> bool:
             return subjects[0].lower_ in _OTHER_PEOPLE
         if node.head is node:
             return False
+        if node.dep_ in ("xcomp", "ccomp") and any(c.dep_ == "dobj" and c.lower_ in _OTHER_PEOPLE for c in node.head.children):
+            return True
         node = node.head
     return False
 

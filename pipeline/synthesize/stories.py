@@ -70,11 +70,12 @@ def story_for(situation: Member, theme: ClusterInfo, own: list[Member], products
     outcome_member, outcome = _first_phrase(wants, benefit_phrases, {motivation_member.key} if motivation_member else set())
     if outcome and motivation and outcome.lower() == motivation.lower():
         outcome_member, outcome = None, ""
+    # A scaffold lists quotes to fill it from; two scaffolds never list the same ones.
+    outcome_pool = wants[2:] if motivation_member is None else [m for m in wants if m.key != motivation_member.key]
     parts = [
         _part("situation", situation if situation_text else None, situation_text, [situation]),
         _part("motivation", motivation_member, language.strip_products(motivation, products), wants),
-        _part("expected_outcome", outcome_member, language.strip_products(outcome, products),
-              [m for m in wants if motivation_member is None or m.key != motivation_member.key]),
+        _part("expected_outcome", outcome_member, language.strip_products(outcome, products), outcome_pool),
     ]
     situation_part, motivation_part, outcome_part = parts
     ids = [situation.item.id, *(r.item_id for p in parts[1:] for r in p.refs if not p.scaffold)]
@@ -84,6 +85,16 @@ def story_for(situation: Member, theme: ClusterInfo, own: list[Member], products
         altitude=_altitude(situation, motivation_member), evidence=theme.cluster.evidence, parts=parts,
         voice=situation.interview_id, source_clusters=[theme.cluster.id],
     )
+
+
+_WEAK_START = ("it", "that", "this", "they", "but", "and", "though", "so")
+
+
+def _weak_quote(member: Member) -> int:
+    """1 when the situation's quote cannot show the scene on a card: a fragment ("I get frustrated,
+    push") or a sentence that points elsewhere ("It's not great at that.")."""
+    words = member.item.quote.text.split()
+    return int(len(words) < 6 or words[0].lower().strip(",'’") in _WEAK_START or words[0].lower().startswith(("it'", "it’", "that'")))
 
 
 def _altitude(situation: Member, motivation: Member | None) -> str:
@@ -104,8 +115,9 @@ def job_stories(infos: list[ClusterInfo], products: list[str], limit: int = STOR
         for centrality, member in enumerate(theme.members[:6]):
             story = story_for(member, theme, by_interview.get(member.interview_id, []), products)
             scaffolds = sum(p.scaffold for p in story.parts)
-            candidates.append(((scaffolds, -len(theme.cluster.evidence.participants), rank, centrality), story))
+            candidates.append(((scaffolds, _weak_quote(member), -len(theme.cluster.evidence.participants), rank, centrality), story))
     chosen: list[JobStory] = []
+    said: set[str] = set()  # the same wish from the same person is one story, whatever the situation
     used_themes: set[str] = set()
     voices: dict[str, int] = {}
     for max_per_voice in (1, 2):
@@ -117,6 +129,10 @@ def job_stories(infos: list[ClusterInfo], products: list[str], limit: int = STOR
                 continue
             if story.parts[0].scaffold and len(story.evidence.participants) < 2:
                 continue  # a situation left for the workshop to word must at least be a pattern
+            wish = f"{story.voice}|{story.motivation.lower()}"
+            if not story.parts[1].scaffold and wish in said:
+                continue
+            said.add(wish)
             chosen.append(story)
             used_themes.add(theme)
             voices[story.voice or ""] = voices.get(story.voice or "", 0) + 1
