@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from .errors import ConfigError
 
@@ -86,6 +86,16 @@ class Settings(BaseModel):
                     "drafts of the others, over all interviews; reviewed: reviewed interviews only, always.")
     progress: bool = True
     redact: RedactSettings = Field(default_factory=RedactSettings)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _include_unreviewed_was_evidence(cls, data: Any) -> Any:
+        """Older jtbd.toml files say `include_unreviewed = true`; that is `evidence = "all"` now."""
+        if isinstance(data, dict) and "include_unreviewed" in data:
+            data = dict(data)
+            legacy = data.pop("include_unreviewed")
+            data.setdefault("evidence", "all" if legacy else "auto")
+        return data
 
     @field_validator("redact", mode="before")
     @classmethod

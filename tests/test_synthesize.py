@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from pipeline.errors import BadInputError
-from pipeline.settings import Settings
+from pipeline.settings import Settings, load_settings
 from pipeline.synthesize import Reviewed, lint_key_result, opportunity, render_markdown, synthesize
 from pipeline.synthesize.check import check_synthesis
 from pipeline.synthesize.cluster import cluster_vectors
@@ -155,6 +155,13 @@ def test_counts_are_drafts_until_an_interview_is_reviewed_then_only_reviewed_par
     assert both.basis == "all" and both.counted == ["anna", "ben", "cara"]
     people = {r.interview_id for c in both.clusters for r in c.members}
     assert people == {"anna", "ben", "cara"} and all(c.evidence.total_participants == 3 for c in both.clusters)
+
+
+def test_an_old_include_unreviewed_setting_still_means_count_the_drafts_too(tmp_path):
+    (tmp_path / "jtbd.toml").write_text("include_unreviewed = true\n", encoding="utf-8")
+    assert load_settings(tmp_path).evidence == "all"
+    (tmp_path / "jtbd.toml").write_text("include_unreviewed = false\n", encoding="utf-8")
+    assert load_settings(tmp_path).evidence == "auto"
 
 
 # job stories and statements -------------------------------------------------------------------

