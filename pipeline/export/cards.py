@@ -51,7 +51,7 @@ class Tier:
     quote_chars: int
 
 
-TIERS = (Tier(170, "s-large", 2, 110), Tier(250, "s-medium", 2, 80), Tier(330, "s-small", 1, 90))
+TIERS = (Tier(170, "s-large", 2, 75), Tier(250, "s-medium", 2, 60), Tier(330, "s-small", 1, 90))
 MAX_STORY_CHARS = TIERS[-1].max_chars  # longer stories are shortened part by part to fit this
 
 
