@@ -1,7 +1,7 @@
 """CSV for sticky-note import into Miro or FigJam: one short note per row, the note's text first.
 
 Both importers turn the first column into the sticky's text and keep a few more as tags or
-table columns, so the row is: the note (at most NOTE_CHARS characters, naming the participant
+table columns, so the row is: the note (at most NOTE_CHARS characters, a job story STORY_CHARS, naming the participant
 and the turn it came from, a long quote shortened with "…"), what kind of note it is, its stage,
 the participant, a reference back (interview + turn, as in the report and the review page) and
 the researcher's own note.
@@ -27,6 +27,7 @@ from ..report.data import ItemView, ReportData
 COLUMNS = ["Note", "Type", "Stage", "Participant", "Reference", "Researcher note"]
 ENCODING = "utf-8-sig"
 NOTE_CHARS = 140  # a sticky holds about this much at a readable size
+STORY_CHARS = 200  # a job story keeps its "When …, I want to …, so I can …" whole more often than not
 RESEARCHER_NOTE_CHARS = 200
 
 
@@ -51,10 +52,10 @@ def item_row(v: ItemView, participant: str) -> dict[str, str]:
     }
 
 
-def _synth_row(text: str, kind: str, evidence: Evidence) -> dict[str, str]:
+def _synth_row(text: str, kind: str, evidence: Evidence, width: int = NOTE_CHARS) -> dict[str, str]:
     refs = "; ".join(f"{r.interview_id}, {turn_ref(r.turn)}" for r in evidence.refs[:3])
     more = f" (+{len(evidence.refs) - 3} more)" if len(evidence.refs) > 3 else ""
-    return {"Note": shorten(text, NOTE_CHARS), "Type": kind, "Stage": "", "Participant": evidence.label,
+    return {"Note": shorten(text, width), "Type": kind, "Stage": "", "Participant": evidence.label,
             "Reference": refs + more, "Researcher note": ""}
 
 
@@ -62,7 +63,7 @@ def synthesis_rows(data: ReportData) -> list[dict[str, str]]:
     """Job stories and outcomes as notes too: a workshop sorts them beside the raw quotes."""
     if data.synthesis is None:
         return []
-    rows = [_synth_row(story.text, "Job story", story.evidence) for story in data.synthesis.job_stories]
+    rows = [_synth_row(story.text, "Job story", story.evidence, STORY_CHARS) for story in data.synthesis.job_stories]
     for outcome in sorted(data.synthesis.outcomes, key=lambda o: -o.opportunity):
         rows.append(_synth_row(f"{outcome.statement} (opportunity {outcome.opportunity:.1f})", "Outcome", outcome.evidence))
     return rows
