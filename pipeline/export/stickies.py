@@ -48,12 +48,12 @@ def item_row(v: ItemView, participant: str) -> dict[str, str]:
     return {
         "Note": _note(v.text, participant, where), "Type": kind + (" (draft)" if v.draft else ""),
         "Stage": stage_label(v.stage) if v.stage else "", "Participant": participant,
-        "Reference": f"{v.interview_id}, {where}", "Researcher note": shorten(item.note, RESEARCHER_NOTE_CHARS) if item.note else "",
+        "Reference": f"{participant}, {where}", "Researcher note": shorten(item.note, RESEARCHER_NOTE_CHARS) if item.note else "",
     }
 
 
-def _synth_row(text: str, kind: str, evidence: Evidence, width: int = NOTE_CHARS) -> dict[str, str]:
-    refs = "; ".join(f"{r.interview_id}, {turn_ref(r.turn)}" for r in evidence.refs[:3])
+def _synth_row(text: str, kind: str, evidence: Evidence, names: dict[str, str], width: int = NOTE_CHARS) -> dict[str, str]:
+    refs = "; ".join(f"{names.get(r.interview_id, r.interview_id)}, {turn_ref(r.turn)}" for r in evidence.refs[:3])
     more = f" (+{len(evidence.refs) - 3} more)" if len(evidence.refs) > 3 else ""
     return {"Note": shorten(text, width), "Type": kind, "Stage": "", "Participant": evidence.label,
             "Reference": refs + more, "Researcher note": ""}
@@ -63,9 +63,10 @@ def synthesis_rows(data: ReportData) -> list[dict[str, str]]:
     """Job stories and outcomes as notes too: a workshop sorts them beside the raw quotes."""
     if data.synthesis is None:
         return []
-    rows = [_synth_row(story.text, "Job story", story.evidence, STORY_CHARS) for story in data.synthesis.job_stories]
+    names = {view.id: view.title for view in data.interviews}  # the participant as the item rows name them
+    rows = [_synth_row(story.text, "Job story", story.evidence, names, STORY_CHARS) for story in data.synthesis.job_stories]
     for outcome in sorted(data.synthesis.outcomes, key=lambda o: -o.opportunity):
-        rows.append(_synth_row(f"{outcome.statement} (opportunity {outcome.opportunity:.1f})", "Outcome", outcome.evidence))
+        rows.append(_synth_row(f"{outcome.statement} (opportunity {outcome.opportunity:.1f})", "Outcome", outcome.evidence, names))
     return rows
 
 
