@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from schemas import FORCE_TYPES, STAGES, Extraction, Force, Item, RedactedSpan, Redaction, Review, Transcript
-from schemas.vocabulary import KIND_LABELS, STAGE_LABELS, clock, item_label, stage_label, turn_ref  # noqa: F401  (templates use them)
+from schemas.vocabulary import KIND_LABELS, STAGE_LABELS, clock, item_label, stage_label, turn_number, turn_ref  # noqa: F401  (templates use them)
 
 from .decisions import ReviewedExtraction, review_state, undecided
 
@@ -32,6 +32,7 @@ def item_json(item: Item, decided: bool) -> dict:
         "stage": item.stage, "verdict": item.verdict, "extractor": item.extractor,
         "confidence": item.confidence, "note": item.note or "", "cue": item.cue or "", "label": item_label(item),
         "quote": item.quote.model_dump(), "decided": decided,
+        "turn_number": turn_number(item.quote.turn), "when": clock(item.quote.start),  # shown as-is: one format, made here
     }
 
 

@@ -28,11 +28,6 @@
     for (const c of children.flat()) if (c != null) el.append(c); // text goes in as text, never as HTML
     return el;
   };
-  const clock = (s) => {
-    if (s == null) return "";
-    const t = Math.floor(s), m = Math.floor(t / 60) % 60, hr = Math.floor(t / 3600), sec = String(t % 60).padStart(2, "0");
-    return hr ? `${hr}:${String(m).padStart(2, "0")}:${sec}` : `${m}:${sec}`;
-  };
   const toast = (text, error = false) => {
     const el = document.getElementById("toast");
     el.textContent = text;
@@ -211,8 +206,8 @@
       !force && item.label ? h("div", { class: "label" }, item.label) : null,
       h("blockquote", { class: typeClass(item) }, q.text),
       h("div", { class: "facts" },
-        h("span", {}, `Turn ${q.turn + 1}`),
-        q.start != null ? h("span", {}, clock(q.start)) : null,
+        h("span", {}, `Turn ${item.turn_number}`), // numbers and times come formatted from the server (schemas/vocabulary.py)
+        item.when ? h("span", {}, item.when) : null,
         h("span", {}, `by ${item.extractor}`),
         item.extractor !== "human" ? h("span", {}, `confidence ${Math.round(item.confidence * 100)}%`) : null),
       h("div", { class: "row" }, h("span", { class: "row-label" }, "Verdict"),
