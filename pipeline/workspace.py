@@ -164,6 +164,14 @@ class Workspace:
         return self.root / "report"
 
     @property
+    def report_path(self) -> Path:
+        return self.report_dir / "index.html"
+
+    @property
+    def drafts_report_path(self) -> Path:
+        return self.report_dir / "drafts.html"
+
+    @property
     def exports_dir(self) -> Path:
         return self.root / "exports"
 

@@ -22,9 +22,9 @@ def write_report(ws: Workspace, settings: Settings, include_all: bool = False) -
     from ..privacy import shared_report_data
 
     data = shared_report_data(load_report_data(ws, include_all=include_all), ws, settings)  # masked at redact = "outputs"
-    path = ws.report_dir / "index.html"
+    path = ws.report_path
     write_text_atomic(path, render_report(data))
-    drafts = ws.report_dir / "drafts.html"
+    drafts = ws.drafts_report_path
     if not include_all and data.not_reviewed:  # the page index.html links to, for what is not reviewed yet
         write_text_atomic(drafts, render_report(shared_report_data(load_report_data(ws, include_all=True), ws, settings)))
     elif not include_all:
