@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import ARTIFACTS, chromium, page  # noqa: F401  (pytest fixtures)
+from browser import ARTIFACTS
 from pipeline.export import export
 from pipeline.export.cards import MAX_STORY_CHARS, fit
 from pipeline.settings import Settings
