@@ -108,7 +108,7 @@ def lane(extraction: Extraction) -> list[LaneStage]:
 
 
 def _span_text(first: int, last: int, start: float | None) -> str:
-    turns = turn_ref(first) if first == last else f"turns {first + 1}–{last + 1}"
+    turns = turn_ref(first) if first == last else f"turns {turn_number(first)}–{turn_number(last)}"
     return f"{turns} · {clock(start)}" if start is not None else turns
 
 
