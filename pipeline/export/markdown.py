@@ -42,8 +42,8 @@ def interview_markdown(view: InterviewView, include_all: bool) -> str:
     state = STATES[view.state].format(decided=view.decided, total=view.total)
     lines = [f"# {md(view.title)}", "", f"Source: {md(view.source)} · {len(view.transcript.turns)} turns · review: {state}", ""]
     if not view.reviewed:
-        lines += ["> Not reviewed yet: " + ("the items below are the extractor's drafts." if include_all
-                                            else "items appear here once accepted in `jtbd review` (or export with --all)."), ""]
+        lines += ["> Not reviewed yet: " + ("the items below are the extractor's drafts." if include_all else
+                  f"the extractor's {view.total} items appear here once accepted in `jtbd review` (export with --all to see them as drafts)."), ""]
     for kind in KINDS:
         if kind != "force":
             lines += _section(KIND_TITLES[kind], view.of_kind(kind))
