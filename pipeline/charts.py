@@ -12,40 +12,7 @@ from dataclasses import dataclass
 from html import escape
 
 from schemas.extraction import FORCE_TYPES, STAGES
-
-
-@dataclass(frozen=True)
-class ForceStyle:
-    label: str
-    phrase: str  # "of the situation": label + phrase is the force's full name
-    colour: str  # strokes, markers, bars
-    tint: str  # light fills behind dark text
-    shape: str  # marker shape, so print in grey still tells forces apart
-
-    @property
-    def long_label(self) -> str:
-        return f"{self.label} {self.phrase}"
-
-
-# Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
-FORCE_STYLES: dict[str, ForceStyle] = {
-    "push": ForceStyle("Push", "of the situation", "#C0392B", "#FBE3E0", "triangle"),
-    "pull": ForceStyle("Pull", "of the new way", "#00806A", "#DDF3EE", "circle"),
-    "anxiety": ForceStyle("Anxiety", "about the new way", "#B8860B", "#FBF0D5", "diamond"),
-    "habit": ForceStyle("Habit", "of the present", "#2E5E9E", "#E1EAF6", "square"),
-}
-
-STAGE_LABELS: dict[str, str] = {
-    "first_thought": "First thought",
-    "passive_looking": "Passive looking",
-    "event_1": "Trigger 1: starts looking",
-    "active_looking": "Active looking",
-    "deciding": "Deciding",
-    "event_2": "Trigger 2: decides to buy",
-    "buying": "Buying",
-    "consuming": "Using it",
-    "satisfaction": "Satisfaction",
-}
+from schemas.vocabulary import FORCE_STYLES, STAGE_LABELS, ForceStyle  # noqa: F401  (one table for every output)
 
 INK = "#1F2933"
 MUTED = "#52606D"

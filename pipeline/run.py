@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from schemas import CoachReport, Extraction, Interview, Review, Transcript
+from schemas import Extraction, Interview, Transcript
 
 from . import ingest
 from .errors import JtbdError, printable
@@ -102,7 +102,7 @@ class Runner:
         from .transcribe import transcribe_file, transcription_fingerprint
         from .roles import apply_role_overrides
 
-        auto_path = self.ws.interview_dir(interview.id) / "transcript.auto.json"
+        auto_path = self.ws.auto_transcript_path(interview.id)
         key = _hash_text(interview.sha256, transcription_fingerprint(interview, self.settings))
 
         def make() -> None:
@@ -173,32 +173,28 @@ class Runner:
     # folder-wide stages --------------------------------------------------------
     def synthesize(self) -> None:
         from .privacy import shared_synthesis
-        from .review.decisions import apply_review
         from .synthesize import render_markdown, synthesize
 
         current = [i.id for i in self.result.interviews] or self.ws.interview_ids()
         ids = [i for i in current if self.ws.extraction_path(i).is_file()]
         if not ids:  # no interview left to synthesize: an older synthesis would describe ones now gone
-            for stale in (self.ws.synthesis_path, self.ws.root / "synthesis.md"):
+            for stale in (self.ws.synthesis_path, self.ws.synthesis_md_path):
                 stale.unlink(missing_ok=True)
             return
         from .synthesize import Reviewed
 
         reviewed = []
         for interview_id in ids:
-            extraction = read_model(self.ws.extraction_path(interview_id), Extraction)
-            review_path = self.ws.review_path(interview_id)
-            review = read_model(review_path, Review) if review_path.is_file() else Review(interview_id=interview_id)
-            transcript = read_model(self.ws.transcript_path(interview_id), Transcript)
-            reviewed.append(Reviewed(transcript, apply_review(extraction, review, transcript).extraction, review.state == "reviewed"))
+            one = self.ws.load_reviewed(interview_id)
+            reviewed.append(Reviewed(one.transcript, one.extraction, one.review.state == "reviewed"))
         with self.progress.task(f"synthesizing {len(ids)} interviews", total=1.0):
             synthesis = synthesize(reviewed, self.settings, cache_dir=self.ws.cache_dir)
         writer = str(synthesis.method.get("writer", ""))
         if writer.startswith("rules (llm"):  # the LLM writer failed or gave nothing usable: say so once
             self.progress.warn(f"synthesis: the LLM writer's answer was not used ({writer[7:-1]}); the offline wording is kept")
         write_model(self.ws.synthesis_path, synthesis)
-        write_text_atomic(self.ws.root / "synthesis.md", render_markdown(shared_synthesis(synthesis, self.ws, self.settings)))
-        self.result.outputs += [self.ws.synthesis_path, self.ws.root / "synthesis.md"]
+        write_text_atomic(self.ws.synthesis_md_path, render_markdown(shared_synthesis(synthesis, self.ws, self.settings)))
+        self.result.outputs += [self.ws.synthesis_path, self.ws.synthesis_md_path]
 
     def report(self) -> None:
         from .report import write_report

@@ -5,13 +5,18 @@ Layout (inside the interview folder):
     jtbd-results/
       manifest.json                 content hashes and stage keys, so re-runs redo only what changed
       run.log                       details of failures (tracebacks never reach the terminal)
-      interviews/<id>/transcript.json
-      interviews/<id>/extraction.json
-      interviews/<id>/review.json   the researcher's decisions (never overwritten by a run)
+      interviews/<id>/transcript.auto.json  the transcript as transcribed or imported (speaker roles guessed)
+      interviews/<id>/transcript.json       the same with the roles from jtbd.toml/roles.json applied:
+                                            what every later stage reads
+      interviews/<id>/extraction.json       the extractor's items (drafts until reviewed)
+      interviews/<id>/review.json           the researcher's decisions (never overwritten by a run)
       interviews/<id>/coach.json
+      interviews/<id>/source-missing.txt    present while the interview is retired (see below)
       synthesis.json, synthesis.md
-      report/index.html
-      exports/
+      report/index.html             reviewed items only
+      report/drafts.html            every item not rejected, drafts marked (written while some interview is not reviewed)
+      exports/                      <id>.md, synthesis.md, sticky-notes.csv, jtbd-export.json, job-story-cards-*.html
+      cache/                        LLM answers, redactions
 
 An interview whose file has left the folder is retired: a note file in its folder keeps it out
 of every output (report, exports, review page, synthesis) while its files, review decisions
@@ -28,12 +33,18 @@ import re
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, TypeVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import BadInputError, ResultsWriteError, WorkspaceLockedError
 from .settings import OUTPUT_DIR_NAME
+
+if TYPE_CHECKING:
+    from schemas import Extraction, Review, Transcript
+
+    from .review.decisions import ReviewedExtraction
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -90,8 +101,30 @@ def read_model(path: Path, model: type[M]) -> M:
         raise BadInputError(f"cannot read {model.__name__}: {str(exc).splitlines()[0]}", str(path)) from None
 
 
+@dataclass
+class ReviewedInterview:
+    """One interview as the researcher sees it: the transcript, the extractor's items, the
+    decisions, and the items with the decisions applied. Run, report and review page load it here."""
+
+    transcript: "Transcript"
+    raw: "Extraction"  # as extracted
+    review: "Review"
+    reviewed: "ReviewedExtraction"
+    extracted: bool  # False when the extraction stage has not run (or failed) for it
+
+    @property
+    def extraction(self) -> "Extraction":
+        return self.reviewed.extraction
+
+    @property
+    def state(self) -> str:
+        from .review.decisions import review_state
+
+        return review_state(self.review, self.extraction)
+
+
 class Workspace:
-    """Paths and bookkeeping for one interview folder's results."""
+    """Paths and bookkeeping for one interview folder's results: every path is made here."""
 
     def __init__(self, folder: Path, out: Path | None = None):
         self.folder = Path(folder).resolve()
@@ -102,6 +135,9 @@ class Workspace:
     # paths -----------------------------------------------------------------
     def interview_dir(self, interview_id: str) -> Path:
         return self.root / "interviews" / interview_id
+
+    def auto_transcript_path(self, interview_id: str) -> Path:
+        return self.interview_dir(interview_id) / "transcript.auto.json"
 
     def transcript_path(self, interview_id: str) -> Path:
         return self.interview_dir(interview_id) / "transcript.json"
@@ -120,8 +156,20 @@ class Workspace:
         return self.root / "synthesis.json"
 
     @property
+    def synthesis_md_path(self) -> Path:
+        return self.root / "synthesis.md"
+
+    @property
     def report_dir(self) -> Path:
         return self.root / "report"
+
+    @property
+    def report_path(self) -> Path:
+        return self.report_dir / "index.html"
+
+    @property
+    def drafts_report_path(self) -> Path:
+        return self.report_dir / "drafts.html"
 
     @property
     def exports_dir(self) -> Path:
@@ -130,6 +178,18 @@ class Workspace:
     @property
     def cache_dir(self) -> Path:
         return self.root / "cache"
+
+    def load_reviewed(self, interview_id: str) -> ReviewedInterview:
+        """The interview with its review applied; the one loader for run, report, exports and review page."""
+        from schemas import Extraction, Review, Transcript
+
+        from .review.decisions import apply_review
+
+        transcript = read_model(self.transcript_path(interview_id), Transcript)
+        epath, rpath = self.extraction_path(interview_id), self.review_path(interview_id)
+        raw = read_model(epath, Extraction) if epath.is_file() else Extraction(interview_id=interview_id)
+        review = read_model(rpath, Review) if rpath.is_file() else Review(interview_id=interview_id)
+        return ReviewedInterview(transcript, raw, review, apply_review(raw, review, transcript), epath.is_file())
 
     def interview_ids(self) -> list[str]:
         """Interviews with a transcript whose file is still in the folder (see `retire_missing`)."""

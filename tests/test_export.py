@@ -11,8 +11,9 @@ import pytest
 from pipeline.errors import BadInputError
 from pipeline.export import export
 from pipeline.settings import Settings
-from pipeline.workspace import Workspace, read_model
-from schemas import Synthesis
+from pipeline.export.stickies import COLUMNS, NOTE_CHARS, STORY_CHARS
+from pipeline.workspace import Workspace, read_model, write_model
+from schemas import Review, Synthesis
 from test_report_data import ITEMS, SCRIPT, build_workspace
 
 ACCEPTED_ITEMS = [row for row in ITEMS if row[-1] == "accepted"]
@@ -37,46 +38,66 @@ def test_export_writes_every_format(ws: Workspace) -> None:
     assert all(p.parent == ws.exports_dir and p.stat().st_size > 0 for p in paths)
 
 
-def test_csv_round_trips_through_dictreader(ws: Workspace) -> None:
+def with_note(ws: Workspace, interview_id: str, phrase: str, note: str) -> None:
+    """The researcher's note on one decided item, as the review page saves it."""
+    review = read_model(ws.review_path(interview_id), Review)
+    decisions = [d.model_copy(update={"note": note}) if d.anchor.text == phrase else d for d in review.decisions]
+    write_model(ws.review_path(interview_id), review.model_copy(update={"decisions": decisions}))
+
+
+def test_csv_is_a_few_columns_of_short_notes_that_name_the_participant(ws: Workspace) -> None:
+    with_note(ws, "01-project-tool", "The price made me hesitate: about €1,000 a year for us.", "Ask what the budget owner said")
     [path] = export(ws, Settings(), ["csv"], None, False)
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 BOM, see stickies.py
     rows = read_csv(path)
-    items = [r for r in rows if r["extractor"] != "synthesis"]
-    assert sorted(r["quote"] for r in items) == sorted(row[3] for row in ACCEPTED_ITEMS)  # same text, byte for byte
-    assert [r["interview"] for r in items] == sorted(r["interview"] for r in items)  # grouped by interview
-    by_quote = {r["quote"]: r for r in items}
-    tricky = next(row[3] for row in ITEMS if "\n" in row[3])  # commas, quotes and a newline
-    assert by_quote[tricky]["force_type"] == "anxiety" and by_quote[tricky]["text"] == tricky
-    euro = by_quote["The price made me hesitate: about €1,000 a year for us."]
-    assert euro["interview"] == "01-project-tool" and euro["stage"] == "deciding" and euro["speaker"] == "Dana"
-    assert euro["verdict"] == "accepted" and euro["timestamp"] == "5:37" and euro["turn"] == "10"
-    moment = next(r for r in items if r["type"] == "struggling_moment")
-    assert moment["text"] == "Client rang about missing landing page copy" and moment["quote"].startswith("It was a Thursday")
-    assert f'My note said {SCRIPT} "cheap, fast, done".' in by_quote
-    stories = [r for r in rows if r["type"] == "job_story"]
-    assert len(stories) == 3 and stories[0]["evidence"] == "3 of 3 participants"
-    outcomes = [r for r in rows if r["type"] == "outcome"]
-    assert [r["score"] for r in outcomes] == ["15.0", "12.0", "9.0"]
+    assert list(rows[0]) == COLUMNS and len(COLUMNS) <= 6
+    assert all(len(r["Note"]) <= (STORY_CHARS if r["Type"] == "Job story" else NOTE_CHARS) for r in rows)
+    items = [r for r in rows if r["Type"] not in ("Job story", "Outcome")]
+    assert len(items) == len(ACCEPTED_ITEMS)
+    assert [r["Participant"] for r in items] == sorted(r["Participant"] for r in items)  # grouped by interview
+    for r in items:  # each note names who said it and where, and the reference is the same turn
+        assert r["Note"].endswith(f"— {r['Participant']}, {r['Reference'].split(', ')[1]}")
+    euro = next(r for r in items if "€1,000" in r["Note"])
+    assert euro == {"Note": "“The price made me hesitate: about €1,000 a year for us.” — 01-project-tool, turn 10", "Type": "Anxiety",
+                    "Stage": "Deciding", "Participant": "01-project-tool", "Reference": "01-project-tool, turn 10",
+                    "Researcher note": "Ask what the budget owner said"}
+    long = next(r for r in items if "premium" in r["Note"])  # 120 characters of quote: shortened, the reference kept
+    assert "…” — 02-meal-kit, turn 8" in long["Note"] and "\n" not in long["Note"]
+    moment = next(r for r in items if r["Type"] == "Struggling moment")
+    assert moment["Note"].startswith("“Client rang about missing landing page copy”") and moment["Stage"] == "Trigger 1: starts looking"
+    stories = [r for r in rows if r["Type"] == "Job story"]
+    assert len(stories) == 3 and stories[0]["Participant"] == "3 of 3 participants"
+    assert stories[0]["Reference"].startswith("01-project-tool, turn 6; 02-meal-kit, turn 2")
+    outcomes = [r for r in rows if r["Type"] == "Outcome"]
+    assert [r["Note"].rsplit("(", 1)[1] for r in outcomes] == ["opportunity 15.0)", "opportunity 12.0)", "opportunity 9.0)"]
 
 
-def test_csv_include_all_adds_pending_never_rejected(ws: Workspace) -> None:
+def test_csv_include_all_adds_pending_as_drafts_never_rejected(ws: Workspace) -> None:
     [path] = export(ws, Settings(), ["csv"], None, True)
-    quotes = [r["quote"] for r in read_csv(path) if r["extractor"] != "synthesis"]
-    assert sorted(quotes) == sorted(row[3] for row in NOT_REJECTED)
-    assert "My boss approved it on a Monday." not in quotes
+    items = [r for r in read_csv(path) if r["Type"] not in ("Job story", "Outcome")]
+    assert len(items) == len(NOT_REJECTED)
+    assert sum(r["Type"].endswith("(draft)") for r in items) == sum(row[-1] == "pending" for row in ITEMS)
+    assert not any("My boss approved it" in r["Note"] for r in items)
 
 
-def test_markdown_is_escaped_and_filtered(ws: Workspace) -> None:
+def test_markdown_is_escaped_and_lists_every_kind_with_notes(ws: Workspace) -> None:
+    with_note(ws, "01-project-tool", "We missed the deadline by a day and nearly lost the account, and that was the last straw.", "The *real* trigger")
     paths = {p.name: p for p in export(ws, Settings(), ["md"], None, False)}
     meal = paths["02-meal-kit.md"].read_text(encoding="utf-8")
     assert "<script" not in meal and "&lt;script&gt;alert('x')&lt;/script&gt;" in meal
     assert "I was fed up with wasting food and money." in meal
     assert "order takeaway" not in meal  # pending
+    project = paths["01-project-tool.md"].read_text(encoding="utf-8")
+    for title in ("## Forces (7)", "### Push of the situation (2)", "## Struggling moments (1)", "## Alternatives considered (0)",
+                  "## Workarounds (0)", "## Decision criteria (1)", "## Desired outcomes (1)"):
+        assert title in project
+    assert "  - Researcher's note: The \\*real\\* trigger" in project
+    assert "Dana, turn 6, 3:07, Trigger 1: starts looking" in project
     accounting = paths["03-accounting.md"].read_text(encoding="utf-8")
     assert "Not reviewed yet" in accounting and "chasing invoices" not in accounting
     synthesis = paths["synthesis.md"].read_text(encoding="utf-8")
-    assert "**When** work slips through the cracks" in synthesis and "3 of 3 participants" in synthesis
-    assert "<script" not in synthesis and "[01-project-tool](01-project-tool.md)" in synthesis
+    assert "**When work slips through the cracks" in synthesis and "3 of 3 participants" in synthesis
+    assert "<script" not in synthesis and "(01-project-tool, turn 6, 3:07)" in synthesis
     assert synthesis.index("compile the weekly status report") < synthesis.index("food thrown away")  # by opportunity
 
 

@@ -238,8 +238,8 @@ def test_outputs_level_masks_report_exports_and_synthesis_but_the_workspace_keep
         text = path.read_text(encoding="utf-8")
         leaked = sorted(v for v in values if re.search(rf"(?<!\w){re.escape(v)}(?!\w)", text))
         assert leaked == [], path.name
-    stickies = (tmp_path / "drafts" / "sticky-notes.csv").read_text(encoding="utf-8")
-    assert ",[PERSON_1]," in stickies and "[PHONE_" in stickies  # the speaker column (Sarah Whitfield, Daniel); quotes
+    items = (tmp_path / "drafts" / "jtbd-export.json").read_text(encoding="utf-8")
+    assert "[PERSON_" in items and "[PHONE_" in items  # the speaker names (Sarah Whitfield, Daniel); quotes
     extraction = ws.extraction_path("01-freelance-invoicing").read_text(encoding="utf-8")
     synthesis = ws.synthesis_path.read_text(encoding="utf-8")
     assert "[PERSON_" not in extraction and "[PERSON_" not in synthesis  # the researcher's own files: real words

@@ -55,6 +55,25 @@ def test_include_all_shows_drafts_marked_and_never_rejected(tmp_path: Path) -> N
     assert len(drafts) == sum(1 for row in ITEMS if row[-1] == "pending")
 
 
+def test_a_first_run_says_why_it_counts_nothing_and_links_the_drafts(tmp_path: Path) -> None:
+    ws = build_workspace(tmp_path)
+    for interview_id in ws.interview_ids():
+        ws.review_path(interview_id).unlink(missing_ok=True)  # a first run: no review yet
+    index = write_report(ws, Settings())
+    html, text = index.read_text(encoding="utf-8"), lambda h: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", h))
+    callout = text(html.split('id="first-run"')[1].split("</div>")[0])
+    pushes = sum(1 for row in ITEMS if row[4] == "push")
+    assert "Nothing reviewed yet: these are the extractor" in callout and "shows 0" in callout
+    assert f"The drafts hold {pushes} push, " in callout and "1 struggling moment" in callout and "3 job stories" in callout
+    assert 'href="drafts.html"' in html and f'data-drafts="push">{pushes} in the drafts' in html
+    drafts = (index.parent / "drafts.html").read_text(encoding="utf-8")
+    assert "incl. drafts" in drafts and len(re.findall(r'<blockquote class="[^"]*is-draft', drafts)) == len(ITEMS)
+    assert "Every count and quote on this page is the machine" in text(drafts)
+    (tmp_path / "done").mkdir()
+    reviewed = write_report(build_workspace(tmp_path / "done"), Settings())  # some review done: no first-run line
+    assert 'id="first-run"' not in reviewed.read_text(encoding="utf-8")
+
+
 def test_report_without_synthesis_or_interviews_says_so(tmp_path: Path) -> None:
     html = write_report(build_workspace(tmp_path, synthesis=False), Settings()).read_text(encoding="utf-8")
     assert "No synthesis yet" in html and "jtbd run interviews" in html

@@ -64,5 +64,5 @@ def test_real_pipeline_report_and_export(tmp_path: Path) -> None:
 
     [csv_path] = export(ws, settings, ["csv"], None, False)
     with open(csv_path, encoding="utf-8-sig", newline="") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["extractor"] != "synthesis"]
-    assert sorted(r["quote"] for r in rows) == sorted(f.quote.text for f in dana.forces)
+        rows = [r for r in csv.DictReader(fh) if r["Type"] not in ("Job story", "Outcome")]
+    assert sorted(r["Reference"] for r in rows) == sorted(f"dana, turn {f.quote.turn + 1}" for f in dana.forces)

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from pipeline.errors import BadInputError
 from pipeline.grounding import locate
-from pipeline.review.decisions import add_force, apply_review, decide, review_state
+from pipeline.review.decisions import add_force, apply_review, decide, review_state, undecided
 from pipeline.review.server import create_app, serve
 from pipeline.settings import Settings
 from pipeline.workspace import Workspace, read_model, write_model
@@ -221,8 +221,23 @@ def test_review_state():
     one = Review(interview_id="dinners", decisions=[decision_on(extraction.forces[0], verdict="accepted")])
     assert review_state(one, apply_review(extraction, one, transcript).extraction) == "in_review"
     assert review_state(one.model_copy(update={"state": "reviewed"}), extraction) == "reviewed"
+    # every force decided is not "reviewed": the workaround is still undecided, and only the researcher says done
     every = Review(interview_id="dinners", decisions=[decision_on(f, verdict="rejected") for f in extraction.forces])
-    assert review_state(every, apply_review(extraction, every, transcript).extraction) == "reviewed"
+    applied = apply_review(extraction, every, transcript).extraction
+    assert review_state(every, applied) == "in_review"
+    assert undecided(applied) == {"force": 0, "struggling_moment": 0, "alternative": 0, "workaround": 1,
+                                  "decision_criterion": 0, "desired_outcome": 0}
+
+
+def test_an_extractor_note_is_its_cue_never_the_researchers():
+    transcript = make_transcript()
+    extraction = make_extraction(transcript)
+    old_style = extraction.forces[0].model_copy(update={"note": "cue: fed up", "cue": None})  # as older extraction files had it
+    extraction = extraction.model_copy(update={"forces": [old_style, *extraction.forces[1:]]})
+    review = Review(interview_id="dinners", decisions=[decision_on(extraction.forces[1], note="asked twice")])
+    applied = apply_review(extraction, review, transcript).extraction
+    assert (applied.forces[0].note, applied.forces[0].cue) == (None, "cue: fed up")
+    assert next(f for f in applied.forces if f.id == extraction.forces[1].id).note == "asked twice"
 
 
 # the HTTP API -------------------------------------------------------------------
@@ -253,7 +268,7 @@ def review_json(ws: Workspace, interview_id: str = "dinners") -> Review:
 def test_index_lists_interviews_with_state_and_force_counts(client):
     page = client.get("/")
     assert page.status_code == 200
-    assert 'href="/i/dinners"' in page.text and "New" in page.text
+    assert 'href="/i/dinners"' in page.text and "Not reviewed" in page.text
     assert '<td class="num count t-push">1</td>' in page.text
     client.post("/api/i/dinners/items/" + make_extraction(make_transcript()).forces[0].id, json={"verdict": "rejected"})
     page = client.get("/").text

@@ -69,7 +69,7 @@ def test_review_an_interview_and_keep_decisions_across_reload_and_rerun(page, li
 
     page.goto(url)
     row = page.locator("tr", has=page.locator('a[href="/i/dinners"]'))
-    assert row.locator(".badge").inner_text() == "New"
+    assert row.locator(".badge").inner_text() == "Not reviewed"
     page.click('a[href="/i/dinners"]')
     page.wait_for_selector(".chip[data-item]")
     forces = page.eval_on_selector_all(".chip[data-item]", "els => els.map(e => e.dataset.item)")

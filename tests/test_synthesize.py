@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from pipeline.errors import BadInputError
+from pipeline.markdown import md as md_escape
 from pipeline.settings import Settings, load_settings
 from pipeline.synthesize import Reviewed, lint_key_result, opportunity, render_markdown, synthesize
 from pipeline.synthesize.check import check_synthesis
@@ -316,10 +317,11 @@ def test_leader_pass_keeps_near_duplicates_together_at_scale():
 def test_markdown_lists_stories_first_with_counts_and_quotes(minilm):
     md = render_markdown(minilm)
     assert md.index("## Job stories") < md.index("## Job statements") < md.index("## Desired outcomes") < md.index("## Objectives")
-    assert "2 of 3 participants" in md and '"Chasing late payments took my whole Friday."' in md
-    assert minilm.job_stories[0].text in md and "Drafts: no interview is reviewed yet" in md
-    story = md[md.index(minilm.job_stories[0].text):]
-    assert story.index('1. When: "I was spending every Friday chasing invoices."') < story.index("## Job statements")
+    assert "2 of 3 participants" in md and "“Chasing late payments took my whole Friday.”" in md
+    assert md_escape(minilm.job_stories[0].text) in md and "Drafts: no interview is reviewed yet" in md
+    story = md[md.index(md_escape(minilm.job_stories[0].text)):]
+    assert story.index("1. When: “I was spending every Friday chasing invoices.”") < story.index("## Job statements")
+    assert re.search(r"\(\w+, turn \d+, \d+:\d\d\)", story)  # 1-based turns and times, as in the report
 
 
 def _brief_ids(brief, interview_id: str, text_start: str) -> str:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
+from schemas.vocabulary import clock
+
 from ..errors import BadInputError
 
 SAMPLE_RATE = 16000
@@ -151,10 +153,7 @@ def _duration(container, stream) -> float | None:
 
 
 def _hms(seconds: float) -> str:
-    seconds = int(round(seconds))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    return clock(round(seconds))  # the one time format (schemas.vocabulary), rounded: "4:00" for 239.6 s
 
 
 def _short(exc: Exception) -> str:

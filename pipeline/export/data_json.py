@@ -1,8 +1,11 @@
-"""JSON export: the whole synthesis plus every visible item, for other tools."""
+"""JSON export: the whole synthesis plus every visible item, for other tools. Quotes keep the
+0-based `turn` index of the data files; `turn_number` is the 1-based turn people see elsewhere."""
 from __future__ import annotations
 
 import json
 from pathlib import Path
+
+from schemas.vocabulary import turn_number
 
 from ..report.data import ReportData
 from ..workspace import write_text_atomic
@@ -16,7 +19,7 @@ def export_dict(data: ReportData) -> dict:
         items = []
         for v in view.items:
             item = v.item.model_dump(mode="json")
-            item.update(stage=v.stage, speaker=v.speaker, draft=v.draft)
+            item.update(stage=v.stage, speaker=v.speaker, draft=v.draft, turn_number=turn_number(v.item.quote.turn))
             items.append(item)
         interviews.append({"id": view.id, "title": view.title, "source": view.source, "review_state": view.state, "items": items})
     return {

@@ -1,4 +1,10 @@
-"""CSV for sticky-note import into Miro or FigJam: one row per item, the note's text first.
+"""CSV for sticky-note import into Miro or FigJam: one short note per row, the note's text first.
+
+Both importers turn the first column into the sticky's text and keep a few more as tags or
+table columns, so the row is: the note (at most NOTE_CHARS characters, a job story STORY_CHARS, naming the participant
+and the turn it came from, a long quote shortened with "…"), what kind of note it is, its stage,
+the participant, a reference back (interview + turn, as in the report and the review page) and
+the researcher's own note.
 
 Encoding: UTF-8 *with* a byte-order mark. Miro's and FigJam's CSV importers and Google Sheets
 read it as UTF-8 and drop the mark, and Excel (where people often tidy a CSV before a
@@ -10,52 +16,67 @@ from __future__ import annotations
 
 import csv
 import io
+import textwrap
 from pathlib import Path
 
+from schemas import Evidence
+from schemas.vocabulary import FORCE_STYLES, KIND_LABELS, stage_label, turn_ref
+
 from ..report.data import ItemView, ReportData
-from ..workspace import write_text_atomic
 
-COLUMNS = ["text", "type", "force_type", "interview", "stage", "quote", "speaker", "timestamp", "turn",
-           "extractor", "verdict", "confidence", "evidence", "score", "item_id"]
+COLUMNS = ["Note", "Type", "Stage", "Participant", "Reference", "Researcher note"]
 ENCODING = "utf-8-sig"
+NOTE_CHARS = 140  # a sticky holds about this much at a readable size
+STORY_CHARS = 200  # a job story keeps its "When …, I want to …, so I can …" whole more often than not
+RESEARCHER_NOTE_CHARS = 200
 
 
-def item_row(v: ItemView) -> dict[str, str]:
+def shorten(text: str, width: int) -> str:
+    return textwrap.shorten(" ".join(str(text).split()), width, placeholder=" …")
+
+
+def _note(words: str, who: str, where: str) -> str:
+    """'“quote …” — who, where', the quote shortened so the whole note fits NOTE_CHARS."""
+    tail = f" — {who}, {where}"
+    return f"“{shorten(words, max(NOTE_CHARS - len(tail) - 2, 20))}”{tail}"
+
+
+def item_row(v: ItemView, participant: str) -> dict[str, str]:
     item = v.item
+    kind = FORCE_STYLES[item.type].label if v.kind == "force" else KIND_LABELS[v.kind]  # type: ignore[attr-defined]
+    where = turn_ref(item.quote.turn)
     return {
-        "text": v.text, "type": v.kind, "force_type": getattr(item, "type", ""), "interview": v.interview_id,
-        "stage": v.stage or "", "quote": item.quote.text, "speaker": v.speaker, "timestamp": v.timestamp,
-        "turn": str(item.quote.turn + 1), "extractor": item.extractor, "verdict": item.verdict,
-        "confidence": f"{item.confidence:.2f}", "evidence": "", "score": "", "item_id": item.id,
+        "Note": _note(v.text, participant, where), "Type": kind + (" (draft)" if v.draft else ""),
+        "Stage": stage_label(v.stage) if v.stage else "", "Participant": participant,
+        "Reference": f"{participant}, {where}", "Researcher note": shorten(item.note, RESEARCHER_NOTE_CHARS) if item.note else "",
     }
+
+
+def _synth_row(text: str, kind: str, evidence: Evidence, names: dict[str, str], width: int = NOTE_CHARS) -> dict[str, str]:
+    refs = "; ".join(f"{names.get(r.interview_id, r.interview_id)}, {turn_ref(r.turn)}" for r in evidence.refs[:3])
+    more = f" (+{len(evidence.refs) - 3} more)" if len(evidence.refs) > 3 else ""
+    return {"Note": shorten(text, width), "Type": kind, "Stage": "", "Participant": evidence.label,
+            "Reference": refs + more, "Researcher note": ""}
 
 
 def synthesis_rows(data: ReportData) -> list[dict[str, str]]:
     """Job stories and outcomes as notes too: a workshop sorts them beside the raw quotes."""
     if data.synthesis is None:
         return []
-    rows = []
-    for story in data.synthesis.job_stories:
-        rows.append(_synth_row(story.text, "job_story", story.evidence, story.id, ""))
+    names = {view.id: view.title for view in data.interviews}  # the participant as the item rows name them
+    rows = [_synth_row(story.text, "Job story", story.evidence, names, STORY_CHARS) for story in data.synthesis.job_stories]
     for outcome in sorted(data.synthesis.outcomes, key=lambda o: -o.opportunity):
-        rows.append(_synth_row(outcome.statement, "outcome", outcome.evidence, outcome.id, f"{outcome.opportunity:.1f}"))
+        rows.append(_synth_row(f"{outcome.statement} (opportunity {outcome.opportunity:.1f})", "Outcome", outcome.evidence, names))
     return rows
-
-
-def _synth_row(text: str, kind: str, evidence, id_: str, score: str) -> dict[str, str]:
-    first = evidence.refs[0] if evidence.refs else None
-    row = dict.fromkeys(COLUMNS, "")
-    row.update(text=text, type=kind, interview="; ".join(evidence.participants), quote=first.quote if first else "",
-               evidence=evidence.label, score=score, item_id=id_, extractor="synthesis")
-    return row
 
 
 def render_csv(data: ReportData) -> str:
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, quoting=csv.QUOTE_MINIMAL)
     writer.writeheader()
-    for v in data.all_items():
-        writer.writerow(item_row(v))
+    for view in data.interviews:
+        for v in view.items:
+            writer.writerow(item_row(v, view.title))
     writer.writerows(synthesis_rows(data))
     return buffer.getvalue()
 

@@ -14,12 +14,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from schemas import Extraction, Item, Redaction, Synthesis, Transcript, item_id
+from schemas.vocabulary import KIND_FIELDS
 
 from ..settings import Settings
 from .masking import MaskedTranscript, mask_quote, mask_values
 from .store import redaction_for, redacts_llm, stored
 
-ITEM_LISTS = ("forces", "struggling_moments", "alternatives", "workarounds", "decision_criteria", "desired_outcomes")
+ITEM_LISTS = tuple(KIND_FIELDS.values())
 FREE_TEXT = ("name", "description", "criterion", "metric", "object", "baseline", "cue", "note")
 
 

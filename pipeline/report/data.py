@@ -11,24 +11,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from schemas import CoachReport, Evidence, Extraction, Item, Review, Synthesis, Transcript
-from schemas.extraction import STAGES, Stage
+from schemas import CoachReport, Evidence, Extraction, Item, Synthesis, Transcript
+from schemas.extraction import Stage
+from schemas.vocabulary import FORCE_TYPES, clock, item_label
 
-from ..review.decisions import apply_review, review_state
 from ..workspace import Workspace, read_model
 
 
 def quote_anchor(interview_id: str, item_id: str) -> str:
     """The HTML id of one quote in the per-interview section; evidence links point here."""
     return f"q-{interview_id}-{item_id}"
-
-
-def format_time(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    total = int(seconds)
-    hours, rest = divmod(total, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
 
 @dataclass
@@ -51,18 +43,12 @@ class ItemView:
 
     @property
     def text(self) -> str:
-        """The sticky-note text: the item's own words, or the quote for a force."""
-        item = self.item
-        for attr in ("description", "name", "criterion"):
-            if hasattr(item, attr):
-                return getattr(item, attr)
-        if hasattr(item, "statement"):
-            return item.statement  # type: ignore[attr-defined]
-        return item.quote.text
+        """The item's own words, or the quote for a force."""
+        return item_label(self.item) or self.item.quote.text
 
     @property
     def timestamp(self) -> str:
-        return format_time(self.item.quote.start)
+        return clock(self.item.quote.start)
 
 
 @dataclass
@@ -77,6 +63,7 @@ class InterviewView:
     coach: CoachReport | None = None
     decided: int = 0
     total: int = 0
+    drafts: dict[str, int] = field(default_factory=dict)  # items not rejected per force type and kind, reviewed or not
 
     @property
     def reviewed(self) -> bool:
@@ -125,6 +112,15 @@ class ReportData:
     def all_items(self) -> list[ItemView]:
         return [v for i in self.interviews for v in i.items]
 
+    @property
+    def nothing_reviewed(self) -> bool:
+        """A first run: no item accepted anywhere, so the reviewed-only view has nothing to count."""
+        return not any(item.verdict == "accepted" for i in self.interviews for item in i.extraction.items())
+
+    def draft_count(self, key: str) -> int:
+        """Items not rejected of a force type ('push') or kind ('struggling_moment'), in all interviews."""
+        return sum(i.drafts.get(key, 0) for i in self.interviews)
+
 
 def visible(item: Item, include_all: bool) -> bool:
     if item.verdict == "rejected":
@@ -146,15 +142,20 @@ def _speaker(transcript: Transcript, turn: int) -> str:
     return transcript.turns[turn].speaker if 0 <= turn < len(transcript.turns) else ""
 
 
+def _draft_counts(extraction: Extraction) -> dict[str, int]:
+    kept = [i for i in extraction.items() if i.verdict != "rejected"]
+    counts = {t: sum(1 for i in kept if getattr(i, "type", None) == t) for t in FORCE_TYPES}
+    for item in kept:
+        counts[item.kind] = counts.get(item.kind, 0) + 1  # type: ignore[attr-defined]
+    return counts
+
+
 def load_interview(ws: Workspace, interview_id: str, include_all: bool) -> InterviewView | None:
     """None when the interview has no extraction yet (it failed or was never run)."""
     if not ws.extraction_path(interview_id).is_file():
         return None
-    transcript = read_model(ws.transcript_path(interview_id), Transcript)
-    raw = read_model(ws.extraction_path(interview_id), Extraction)
-    review_path = ws.review_path(interview_id)
-    review = read_model(review_path, Review) if review_path.is_file() else Review(interview_id=interview_id)
-    extraction = apply_review(raw, review, transcript).extraction
+    loaded = ws.load_reviewed(interview_id)
+    transcript, extraction = loaded.transcript, loaded.extraction
     items = sorted(extraction.items(), key=lambda i: (i.quote.turn, i.quote.start_char))
     views = [
         ItemView(i, interview_id, stage_of(i, extraction), _speaker(transcript, i.quote.turn), quote_anchor(interview_id, i.id))
@@ -169,11 +170,12 @@ def load_interview(ws: Workspace, interview_id: str, include_all: bool) -> Inter
         source=transcript.interview.source,
         transcript=transcript,
         extraction=extraction,
-        state=review_state(review, extraction),
+        state=loaded.state,
         items=views,
         coach=coach,
         decided=sum(1 for i in items if i.verdict != "pending"),
         total=len(items),
+        drafts=_draft_counts(extraction),
     )
 
 
@@ -221,5 +223,3 @@ def load_report_data(ws: Workspace, include_all: bool = False) -> ReportData:
         synthesis_stale=_is_stale(ws, ids),
     )
 
-
-STAGE_ORDER = {stage: n for n, stage in enumerate(STAGES)}

@@ -11,9 +11,11 @@ from markupsafe import Markup
 
 from schemas import Evidence, EvidenceRef
 from schemas.extraction import FORCE_TYPES, STAGES
+from schemas.vocabulary import (CUE_LABEL, FORCE_STYLES, KIND_TITLES, NOTE_LABEL, STAGE_LABELS, clock, force_css,
+                                stage_label, turn_ref)
 
 from .. import charts
-from .data import InterviewView, ItemView, ReportData, format_time, quote_anchor
+from .data import InterviewView, ItemView, ReportData, quote_anchor
 
 TEMPLATES = Path(__file__).parent / "templates"
 QUOTES_PER_QUADRANT = 2
@@ -22,8 +24,9 @@ QUOTES_PER_QUADRANT = 2
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True, default_for_string=True),
                       trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(force_styles=charts.FORCE_STYLES, stage_labels=charts.STAGE_LABELS, force_types=FORCE_TYPES,
-                       icon=lambda t, size=14: Markup(charts.force_icon(t, size)), format_time=format_time)
+    env.globals.update(force_styles=FORCE_STYLES, stage_labels=STAGE_LABELS, stage_label=stage_label, force_types=FORCE_TYPES,
+                       kind_titles=KIND_TITLES, cue_label=CUE_LABEL, note_label=NOTE_LABEL, force_css=force_css(),
+                       icon=lambda t, size=14: Markup(charts.force_icon(t, size)), format_time=clock, turn_ref=turn_ref)
     env.filters["shorten"] = lambda text, width=160: textwrap.shorten(" ".join(str(text).split()), width, placeholder=" …")
     return env
 
@@ -36,6 +39,7 @@ class RefView:
     interview_id: str
     href: str | None
     when: str
+    turn: str  # "turn 16": 1-based, as everywhere
 
 
 def ref_views(evidence: Evidence, anchors: set[str], limit: int | None = None) -> list[RefView]:
@@ -44,7 +48,7 @@ def ref_views(evidence: Evidence, anchors: set[str], limit: int | None = None) -
     views = []
     for ref in refs:
         anchor = quote_anchor(ref.interview_id, ref.item_id)
-        views.append(RefView(ref.quote, ref.interview_id, f"#{anchor}" if anchor in anchors else None, format_time(ref.start)))
+        views.append(RefView(ref.quote, ref.interview_id, f"#{anchor}" if anchor in anchors else None, clock(ref.start), turn_ref(ref.turn)))
     return views
 
 
@@ -105,7 +109,7 @@ def read_first(data: ReportData) -> list[dict[str, str]]:
     hot = Counter((v.item.type, v.stage) for v in data.all_items() if v.kind == "force" and v.stage)  # type: ignore[attr-defined]
     if hot:
         (force_type, stage), n = hot.most_common(1)[0]
-        tips.append({"text": f"Most quotes sit at {charts.FORCE_STYLES[force_type].label} × {charts.STAGE_LABELS[stage]} ({n}).",
+        tips.append({"text": f"Most quotes sit at {FORCE_STYLES[force_type].label} × {STAGE_LABELS[stage]} ({n}).",
                      "href": "#heatmap", "cta": "Open the heatmap"})
     rich = max(data.interviews, key=lambda i: len(i.forces()), default=None)
     if rich and rich.forces():

@@ -12,19 +12,11 @@ from dataclasses import dataclass, field
 
 from schemas import Decision, Extraction, Force, Item, Quote, RedactionDecision, Review, Transcript, item_id
 from schemas.review import ReviewState
+from schemas.vocabulary import KIND_FIELDS
 
 from ..grounding import locate, overlap, quote_at
 
 MIN_OVERLAP = 0.5  # share of the shorter span two quotes must share to be "the same evidence"
-
-KIND_FIELDS: dict[str, str] = {
-    "force": "forces",
-    "struggling_moment": "struggling_moments",
-    "alternative": "alternatives",
-    "workaround": "workarounds",
-    "decision_criterion": "decision_criteria",
-    "desired_outcome": "desired_outcomes",
-}
 
 
 @dataclass
@@ -79,6 +71,14 @@ def _apply(item: Item, decision: Decision, transcript: Transcript) -> Item:
     return item.model_copy(update=update)
 
 
+def _machine_only(item: Item) -> Item:
+    """An extracted item carries no researcher's note: older extraction files put the extractor's
+    cue in `note`, where the page showed it as the researcher's words. It moves to `cue`."""
+    if item.note is None:
+        return item
+    return item.model_copy(update={"note": None, "cue": item.cue or item.note})
+
+
 def _added_force(decision: Decision, transcript: Transcript) -> Force | None:
     quote = resolve_quote(decision.quote or decision.anchor, transcript)
     if quote is None or decision.type is None:
@@ -92,7 +92,7 @@ def _added_force(decision: Decision, transcript: Transcript) -> Force | None:
 def apply_review(extraction: Extraction, review: Review, transcript: Transcript) -> ReviewedExtraction:
     """The extraction as the researcher sees it: decisions applied, hand-added forces included
     (extractor="human"), rejected items kept with verdict="rejected" for later stages to filter."""
-    lists: dict[str, list[Item]] = {kind: list(getattr(extraction, name)) for kind, name in KIND_FIELDS.items()}
+    lists: dict[str, list[Item]] = {kind: [_machine_only(i) for i in getattr(extraction, name)] for kind, name in KIND_FIELDS.items()}
     claimed: set[str] = set()
     orphans: list[Decision] = []
     matches: dict[str, int] = {}
@@ -127,13 +127,17 @@ def apply_review(extraction: Extraction, review: Review, transcript: Transcript)
     return ReviewedExtraction(extraction=updated, orphans=orphans, matches=matches, originals=originals)
 
 
-def review_state(review: Review, reviewed: Extraction) -> ReviewState:
-    """new: no decisions; reviewed: marked done, or every force decided; else in_review."""
+def review_state(review: Review, reviewed: Extraction | None = None) -> ReviewState:
+    """reviewed: only when the researcher marked it so (never inferred from verdicts: deciding every
+    force still leaves struggling moments and outcomes); in_review: some decision made; else new."""
     if review.state == "reviewed":
         return "reviewed"
-    if reviewed.forces and all(f.verdict != "pending" for f in reviewed.forces):
-        return "reviewed"
     return "in_review" if review.decisions else "new"
+
+
+def undecided(reviewed: Extraction) -> dict[str, int]:
+    """Items of each kind still waiting for a verdict, in vocabulary order (zero counts included)."""
+    return {kind: sum(1 for i in getattr(reviewed, name) if i.verdict == "pending") for kind, name in KIND_FIELDS.items()}
 
 
 def decide(review: Review, reviewed: ReviewedExtraction, item: Item, changes: dict, now: str) -> Review:

@@ -11,7 +11,6 @@ import mimetypes
 import socket
 import threading
 import webbrowser
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
@@ -25,17 +24,19 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas import FORCE_TYPES, STAGES, CoachReport, Extraction, ForceType, Quote, Redaction, Review, Stage, Transcript
+from schemas import FORCE_TYPES, STAGES, CoachReport, ForceType, Quote, Redaction, Review, Stage
 from schemas.extraction import Verdict
+from schemas.vocabulary import (CUE_LABEL, FORCE_STYLES, KIND_LABELS, KIND_TITLES, REVIEW_STATES, STAGE_LABELS, clock,
+                                force_css, item_label, turn_ref)
 
 from .. import privacy
 from ..errors import BadInputError, JtbdError
 from ..grounding import quote_at
 from ..privacy.engine import PLACEHOLDER_LABELS
 from ..settings import Settings
-from ..workspace import Workspace, read_model, write_model
+from ..workspace import ReviewedInterview, Workspace, read_model, write_model
 from . import view
-from .decisions import ReviewedExtraction, add_force, apply_review, decide, decide_redaction, review_state
+from .decisions import add_force, decide, decide_redaction, review_state, undecided
 
 HERE = Path(__file__).parent
 LOCAL_NAMES = ("127.0.0.1", "localhost")
@@ -82,17 +83,11 @@ class StateIn(BaseModel):
 
 
 # workspace access -------------------------------------------------------------
-@dataclass
-class Loaded:
-    transcript: Transcript
-    extraction: Extraction
-    review: Review
-    reviewed: ReviewedExtraction
-    extracted: bool
+Loaded = ReviewedInterview  # the interview with its review applied, as Workspace.load_reviewed makes it
 
-    @property
-    def summary(self) -> view.Summary:
-        return view.summary(self.transcript, self.review, self.reviewed, self.extracted)
+
+def _summary(loaded: Loaded) -> view.Summary:
+    return view.summary(loaded.transcript, loaded.review, loaded.reviewed, loaded.extracted)
 
 
 def _coach(store: "Store", interview_id: str) -> CoachReport | None:
@@ -117,12 +112,7 @@ class Store:
     def load(self, interview_id: str) -> Loaded:
         if interview_id not in self.ids():  # ids come from the folder listing, never from the URL
             raise HTTPException(404, f"no interview '{interview_id}'")
-        ws = self.ws
-        transcript = read_model(ws.transcript_path(interview_id), Transcript)
-        epath, rpath = ws.extraction_path(interview_id), ws.review_path(interview_id)
-        extraction = read_model(epath, Extraction) if epath.is_file() else Extraction(interview_id=interview_id)
-        review = read_model(rpath, Review) if rpath.is_file() else Review(interview_id=interview_id)
-        return Loaded(transcript, extraction, review, apply_review(extraction, review, transcript), epath.is_file())
+        return self.ws.load_reviewed(interview_id)
 
     def save(self, review: Review) -> Loaded:
         write_model(self.ws.review_path(review.interview_id), review)
@@ -153,6 +143,7 @@ def _state_json(loaded: Loaded) -> dict:
         "items": [view.item_json(i, i.id in reviewed.matches) for i in reviewed.extraction.items()],
         "orphans": [d.model_dump() for d in reviewed.orphans],
         "forces": view.force_counts(reviewed.extraction),
+        "undecided": undecided(reviewed.extraction),
     }
 
 
@@ -224,8 +215,10 @@ def create_app(folder: Path, settings: Settings) -> FastAPI:
     store = Store(folder)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)  # transcript text is data
     templates = Jinja2Templates(env=env)
-    templates.env.globals.update(STAGE_LABELS=view.STAGE_LABELS, KIND_LABELS=view.KIND_LABELS, FORCE_TYPES=FORCE_TYPES,
-                                 STAGES=STAGES, clock=view.clock, item_label=view.item_label, folder=store.ws.folder.name)
+    templates.env.globals.update(STAGE_LABELS=STAGE_LABELS, KIND_LABELS=KIND_LABELS, KIND_TITLES=KIND_TITLES,
+                                 FORCE_STYLES=FORCE_STYLES, REVIEW_STATES=REVIEW_STATES, FORCE_TYPES=FORCE_TYPES,
+                                 STAGES=STAGES, clock=clock, turn_ref=turn_ref, item_label=item_label,
+                                 force_css=force_css(), folder=store.ws.folder.name)
     app = FastAPI(title="jtbd review", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.store, app.state.settings = store, settings
     _install_local_only(app)
@@ -240,7 +233,7 @@ def create_app(folder: Path, settings: Settings) -> FastAPI:
 
     @app.get("/", response_class=HTMLResponse)
     def index(request: Request) -> Response:
-        rows = [store.load(interview_id).summary for interview_id in store.ids()]
+        rows = [_summary(store.load(interview_id)) for interview_id in store.ids()]
         return templates.TemplateResponse(request, "index.html", {"rows": rows})
 
     @app.get("/i/{interview_id}", response_class=HTMLResponse)
@@ -253,7 +246,7 @@ def create_app(folder: Path, settings: Settings) -> FastAPI:
         redaction = _redaction(store, settings, loaded)
         pii = (lambda i, where="text": redaction.for_turn(i, where)) if redaction else (lambda i, where="text": [])
         context = {
-            "t": loaded.transcript, "s": loaded.summary,
+            "t": loaded.transcript, "s": _summary(loaded),
             "lane": view.lane(reviewed), "stage_starts": view.stage_starts(reviewed),
             "segments": {t.index: view.segments(t.text, by_turn.get(t.index, []), pii(t.index)) for t in loaded.transcript.turns},
             "speaker_pii": {t.index: (pii(t.index, "speaker") or [None])[0] for t in loaded.transcript.turns},
@@ -262,7 +255,8 @@ def create_app(folder: Path, settings: Settings) -> FastAPI:
             "others": [i for i in reviewed.items() if i.kind != "force"], "orphans": loaded.reviewed.orphans,
             "data": _state_json(loaded), "has_audio": _audio_path(store, loaded) is not None,
             "coach": _coach(store, interview_id),
-            "meta": {"stages": STAGES, "stage_labels": view.STAGE_LABELS, "kind_labels": view.KIND_LABELS,
+            "meta": {"stages": STAGES, "stage_labels": STAGE_LABELS, "kind_labels": KIND_LABELS, "cue_label": CUE_LABEL,
+                     "review_states": REVIEW_STATES,
                      "spans": [s.model_dump(include={"stage", "start_turn", "end_turn"}) for s in reviewed.stages]},
         }
         return templates.TemplateResponse(request, "interview.html", context)

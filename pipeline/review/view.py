@@ -5,36 +5,11 @@ import re
 from dataclasses import dataclass, field
 
 from schemas import FORCE_TYPES, STAGES, Extraction, Force, Item, RedactedSpan, Redaction, Review, Transcript
+from schemas.vocabulary import KIND_LABELS, STAGE_LABELS, clock, item_label, stage_label, turn_number, turn_ref  # noqa: F401  (templates use them)
 
-from .decisions import ReviewedExtraction, review_state
+from .decisions import ReviewedExtraction, review_state, undecided
 
-STAGE_LABELS = {
-    "first_thought": "First thought",
-    "passive_looking": "Passive looking",
-    "event_1": "Event 1",
-    "active_looking": "Active looking",
-    "deciding": "Deciding",
-    "event_2": "Event 2",
-    "buying": "Buying",
-    "consuming": "Consuming",
-    "satisfaction": "Satisfaction",
-}
-KIND_LABELS = {
-    "force": "Force",
-    "struggling_moment": "Struggling moment",
-    "alternative": "Alternative",
-    "workaround": "Workaround",
-    "decision_criterion": "Decision criterion",
-    "desired_outcome": "Desired outcome",
-}
 _WORD = re.compile(r"\w")
-
-
-def clock(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    total = int(seconds)
-    return f"{total // 3600}:{total // 60 % 60:02d}:{total % 60:02d}" if total >= 3600 else f"{total // 60}:{total % 60:02d}"
 
 
 def snap_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -51,20 +26,13 @@ def snap_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def item_label(item: Item) -> str:
-    """The one-line summary an item adds to its quote (a force's is its quote)."""
-    for name in ("description", "name", "criterion"):
-        if hasattr(item, name):
-            return str(getattr(item, name))
-    return getattr(item, "statement", "")
-
-
 def item_json(item: Item, decided: bool) -> dict:
     return {
         "id": item.id, "kind": item.kind, "type": getattr(item, "type", None),  # type: ignore[attr-defined]
         "stage": item.stage, "verdict": item.verdict, "extractor": item.extractor,
-        "confidence": item.confidence, "note": item.note or "", "label": item_label(item),
+        "confidence": item.confidence, "note": item.note or "", "cue": item.cue or "", "label": item_label(item),
         "quote": item.quote.model_dump(), "decided": decided,
+        "turn_number": turn_number(item.quote.turn), "when": clock(item.quote.start),  # shown as-is: one format, made here
     }
 
 
@@ -135,12 +103,12 @@ def lane(extraction: Extraction) -> list[LaneStage]:
         if not spans and not forces:
             continue
         texts = [_span_text(s.start_turn, s.end_turn, s.start) for s in spans]
-        out.append(LaneStage(stage or "", STAGE_LABELS.get(stage or "", "No stage"), texts, forces))
+        out.append(LaneStage(stage or "", stage_label(stage), texts, forces))
     return out
 
 
 def _span_text(first: int, last: int, start: float | None) -> str:
-    turns = f"turn {first + 1}" if first == last else f"turns {first + 1}–{last + 1}"
+    turns = turn_ref(first) if first == last else f"turns {turn_number(first)}–{turn_number(last)}"
     return f"{turns} · {clock(start)}" if start is not None else turns
 
 
@@ -158,9 +126,15 @@ def force_counts(extraction: Extraction) -> dict[str, int]:
 
 
 def verdict_counts(extraction: Extraction) -> dict[str, int]:
-    """Forces per verdict: the forces are what a review must get through."""
-    verdicts = [f.verdict for f in extraction.forces]
+    """Items of every kind per verdict: a review gets through all of them, not only the forces."""
+    verdicts = [i.verdict for i in extraction.items()]
     return {v: verdicts.count(v) for v in ("pending", "accepted", "rejected")}
+
+
+def undecided_text(counts: dict[str, int]) -> str:
+    """'2 forces, 1 struggling moment' for what still waits for a verdict; '' when nothing does."""
+    parts = [f"{n} {KIND_LABELS[k].lower()}{'' if n == 1 else 's'}" for k, n in counts.items() if n]
+    return ", ".join(parts)
 
 
 @dataclass
@@ -173,8 +147,13 @@ class Summary:
     duration: str
     forces: dict[str, int]
     verdicts: dict[str, int]
+    undecided: dict[str, int]
     orphans: int
     extracted: bool
+
+    @property
+    def undecided_text(self) -> str:
+        return undecided_text(self.undecided)
 
 
 def summary(transcript: Transcript, review: Review, reviewed: ReviewedExtraction, extracted: bool = True) -> Summary:
@@ -183,5 +162,6 @@ def summary(transcript: Transcript, review: Review, reviewed: ReviewedExtraction
         id=interview.id, title=interview.title or interview.id, kind=interview.kind,
         state=review_state(review, reviewed.extraction), turns=len(transcript.turns),
         duration=clock(transcript.duration), forces=force_counts(reviewed.extraction),
-        verdicts=verdict_counts(reviewed.extraction), orphans=len(reviewed.orphans), extracted=extracted,
+        verdicts=verdict_counts(reviewed.extraction), undecided=undecided(reviewed.extraction),
+        orphans=len(reviewed.orphans), extracted=extracted,
     )

@@ -32,13 +32,13 @@ import numpy as np
 from schemas import Extraction, Synthesis, Transcript
 
 from ..embeddings import embed, method_name
+from ..markdown import render_markdown  # the one synthesis.md renderer, shared with the exports
 from ..settings import Settings
 from . import language
 from .cluster import EXACT_LIMIT, build_clusters, effective_threshold, name_themes
 from .collect import CLUSTER_KINDS, ClusterInfo, Reviewed, choose_basis, collect_members, counted, counts, sorted_inputs
 from .jobs import job_statements
 from .stories import job_stories
-from .markdown import render_markdown
 from .okr import default_date, lint_key_result, objectives
 from .outcomes import opportunity, outcome_score, rank_outcomes, read_survey
 

@@ -28,11 +28,6 @@
     for (const c of children.flat()) if (c != null) el.append(c); // text goes in as text, never as HTML
     return el;
   };
-  const clock = (s) => {
-    if (s == null) return "";
-    const t = Math.floor(s), m = Math.floor(t / 60) % 60, hr = Math.floor(t / 3600), sec = String(t % 60).padStart(2, "0");
-    return hr ? `${hr}:${String(m).padStart(2, "0")}:${sec}` : `${m}:${sec}`;
-  };
   const toast = (text, error = false) => {
     const el = document.getElementById("toast");
     el.textContent = text;
@@ -83,7 +78,9 @@
   const visibleOrder = () => data.items.filter(passes).map((i) => i.id);
 
   // --- state from the server -------------------------------------------------
-  const load = (payload) => {
+  const undecidedText = (counts) => Object.entries(counts || {}).filter(([, n]) => n)
+    .map(([kind, n]) => `${n} ${meta.kind_labels[kind].toLowerCase()}${n === 1 ? "" : "s"}`).join(", ");
+  const load = (payload, { rerender = true } = {}) => {
     data = payload;
     items.clear();
     data.items.forEach((i) => items.set(i.id, i));
@@ -94,8 +91,10 @@
     const badge = document.querySelector("[data-state-badge]");
     if (badge) {
       badge.className = `badge state-${data.state}`;
-      badge.textContent = { new: "New", in_review: "In review", reviewed: "Reviewed" }[data.state];
+      badge.textContent = meta.review_states[data.state];
     }
+    const left = document.querySelector("[data-undecided]");
+    if (left) left.textContent = undecidedText(data.undecided) ? `Still to decide: ${undecidedText(data.undecided)}` : "Every item decided";
     $$(".chip[data-item]").forEach((el) => {
       const item = items.get(el.dataset.item);
       if (!item) return;
@@ -113,11 +112,39 @@
       m.className = `hl ${typeClass(primary)} v-${primary.verdict}` + (selected ? " selected" : "");
     });
     applyFilters();
-    if (selectedId && items.has(selectedId)) renderInspector(items.get(selectedId));
+    if (rerender && selectedId && items.has(selectedId)) renderInspector(items.get(selectedId));
   };
+
+  // --- notes: saved as they are typed, and before anything moves away from them ---------
+  // A note used to live only in its textarea until "Save note": Esc then j dropped it silently.
+  const note = { id: null, saved: "", el: null, timer: null, pending: null };
+  const noteDirty = () => note.el != null && note.el.value !== note.saved;
+  const flushNote = () => {
+    clearTimeout(note.timer);
+    if (!noteDirty()) return note.pending || Promise.resolve();
+    const id = note.id, value = note.el.value, status = inspector.querySelector(".saved");
+    note.saved = value;
+    if (status) status.textContent = "Saving note…";
+    note.pending = api(`/items/${encodeURIComponent(id)}`, { note: value }).then((payload) => {
+      load(payload, { rerender: false });
+      if (status && status.isConnected) status.textContent = `Note saved ${new Date().toLocaleTimeString()}`;
+    }).catch(() => {
+      if (note.id === id && note.el) note.saved = null; // not saved: stays dirty, so leaving the page still warns
+    }).finally(() => { note.pending = null; });
+    return note.pending;
+  };
+  const watchNote = (el, item) => {
+    Object.assign(note, { id: item.id, saved: item.note || "", el });
+    el.addEventListener("input", () => { clearTimeout(note.timer); note.timer = setTimeout(flushNote, 800); });
+    el.addEventListener("blur", flushNote);
+  };
+  window.addEventListener("beforeunload", (e) => {
+    if (noteDirty() || note.pending) { flushNote(); e.preventDefault(); e.returnValue = ""; }
+  });
 
   const save = async (changes) => {
     if (!selectedId) return toast("Select an item first (j / k)", true);
+    await flushNote();
     const payload = await api(`/items/${encodeURIComponent(selectedId)}`, changes);
     if (changes.stage !== undefined || changes.span !== undefined) return reloadAt(selectedId); // it moves on the page
     load(payload);
@@ -136,6 +163,7 @@
   const select = (id, { play: andPlay = false, scroll = true } = {}) => {
     const item = items.get(id);
     if (!item) return;
+    flushNote(); // the note typed for the previous item is saved, not dropped
     selectedId = id;
     $$(".selected").forEach((el) => el.classList.remove("selected"));
     $$(`[data-item="${CSS.escape(id)}"]`).forEach((el) => el.classList.add("selected"));
@@ -169,7 +197,8 @@
     const stageSelect = h("select", { "aria-label": "Stage", onchange: (e) => save({ stage: e.target.value }) },
       h("option", { value: "", disabled: true, selected: !item.stage }, "Choose a stage…"),
       meta.stages.map((s) => h("option", { value: s, selected: item.stage === s }, meta.stage_labels[s])));
-    const note = h("textarea", { placeholder: "Why this verdict, what to ask next time…", "aria-label": "Note", maxlength: "5000" }, item.note);  // the server refuses longer notes (422)
+    const noteBox = h("textarea", { placeholder: "Your note: why this verdict, what to ask next time…", "aria-label": "Your note", maxlength: "5000" }, item.note);  // the server refuses longer notes (422)
+    watchNote(noteBox, item);
     inspector.replaceChildren(...[
       h("div", { class: `kind ${typeClass(item)}` }, h("span", { class: "swatch" }),
         force ? `${item.type} force` : meta.kind_labels[item.kind],
@@ -177,8 +206,8 @@
       !force && item.label ? h("div", { class: "label" }, item.label) : null,
       h("blockquote", { class: typeClass(item) }, q.text),
       h("div", { class: "facts" },
-        h("span", {}, `Turn ${q.turn + 1}`),
-        q.start != null ? h("span", {}, clock(q.start)) : null,
+        h("span", {}, `Turn ${item.turn_number}`), // numbers and times come formatted from the server (schemas/vocabulary.py)
+        item.when ? h("span", {}, item.when) : null,
         h("span", {}, `by ${item.extractor}`),
         item.extractor !== "human" ? h("span", {}, `confidence ${Math.round(item.confidence * 100)}%`) : null),
       h("div", { class: "row" }, h("span", { class: "row-label" }, "Verdict"),
@@ -190,8 +219,9 @@
           onclick: () => save({ type: t }),
         }, `${n + 1} ${t}`))) : null,
       h("div", { class: "row" }, h("span", { class: "row-label" }, "Stage"), stageSelect),
-      h("div", { class: "row" }, h("span", { class: "row-label" }, "Note"), note,
-        h("button", { class: "btn small", "data-save-note": true, onclick: () => save({ note: note.value }) }, "Save note")),
+      item.cue ? h("div", { class: "row cue" }, h("span", { class: "row-label" }, meta.cue_label), h("span", { class: "cue-text" }, item.cue)) : null,
+      h("div", { class: "row" }, h("span", { class: "row-label" }, "Your note"), noteBox,
+        h("button", { class: "btn small", "data-save-note": true, onclick: () => flushNote() }, "Save note")),
       h("div", { class: "row muted" }, "To change the quote, select other text in the transcript, then “Set as quote”."),
       h("div", { class: "saved" }),
     ].filter(Boolean));
@@ -261,6 +291,15 @@
     apply();
   }
 
+  // --- review state: only the researcher marks an interview reviewed -------------------
+  const setState = async (state) => {
+    await flushNote();
+    const left = undecidedText(data.undecided);
+    if (state === "reviewed" && left && !window.confirm(`Still to decide: ${left}. Mark this interview reviewed anyway?`)) return;
+    await api("/state", { state });
+    reloadAt(selectedId);
+  };
+
   // --- clicks ----------------------------------------------------------------
   document.addEventListener("click", (e) => {
     const target = e.target.closest("[data-item], mark[data-ids], [data-seek], [data-set-state], [data-discard], [data-help], [data-help-close]");
@@ -274,7 +313,7 @@
     }
     if (target.dataset.item) return select(target.dataset.item, { play: true });
     if (target.dataset.seek) return play(Number(target.dataset.seek));
-    if (target.dataset.setState) return api("/state", { state: target.dataset.setState }).then(() => reloadAt(selectedId));
+    if (target.dataset.setState) return setState(target.dataset.setState);
     if (target.dataset.discard) return api(`/orphans/${encodeURIComponent(target.dataset.discard)}/discard`).then(() => reloadAt(selectedId));
     if (target.matches("[data-help]")) return toggleHelp(true);
     if (target.matches("[data-help-close]")) return toggleHelp(false);
@@ -288,7 +327,7 @@
   document.addEventListener("keydown", (e) => {
     if (e.target.closest("input, textarea, select") || e.ctrlKey || e.metaKey || e.altKey) {
       if (e.key === "Escape") e.target.blur();
-      if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && e.target.matches("#inspector textarea")) save({ note: e.target.value });
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && e.target.matches("#inspector textarea")) flushNote();
       return;
     }
     const item = selectedId && items.get(selectedId);
