@@ -5,7 +5,7 @@ import pytest
 
 from pipeline.coach import coach
 from pipeline.coach.cli import coach_file
-from pipeline.coach.evaluate import evaluate_coach
+
 from pipeline.coach.rules import classify
 from pipeline.settings import Settings
 from schemas import Interview, Transcript, Turn
