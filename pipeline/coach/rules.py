@@ -34,7 +34,7 @@ class Asked:
 
 def questions(turn: Turn) -> list[str]:
     """The sentences of a turn that ask something: end with '?', or prompt ('Tell me more about that.')."""
-    sentences = [m.group().strip() for m in _SENTENCE.finditer(turn.text)]
+    sentences = [m.group().strip().lstrip("\"'\u201c\u201d\u2018\u2019 ") for m in _SENTENCE.finditer(turn.text)]
     return [s for s in sentences if s.endswith("?") or (len(s.split()) >= 3 and _PROMPT.search(s))]
 
 
@@ -58,11 +58,12 @@ def classify(sentence: str, whole_turn: str = "", neighbours: tuple[str, ...] = 
     """The kind of problem with one question, or None when it is a fine question. `neighbours`:
     the other questions of the turn; parallel yes/no questions in a row offer options ('Was it X? Was it Y?')."""
     lex = lexicon()
+    request = _any(lex["requests"], sentence)  # "Would you like to finish that thought?" asks to go on
     for kind in ("pitch", "leading", "hypothetical"):
-        if _any(lex[kind], sentence):
+        if _any(lex[kind], sentence) and not (request and kind == "hypothetical"):
             return kind
     yes_no = any(_yes_no(c) for c in _clauses(sentence))
-    if _any(lex["either_or"], sentence) and (yes_no or re.search(r",\s*or\b", sentence, re.I)):
+    if _any(lex["either_or"], sentence) and (yes_no or re.search(r"(,|\s[-–—]+)\s*or\b", sentence, re.I)):
         return "either_or"
     if yes_no and (sentence.lower().startswith("or ") or _parallel(sentence, neighbours)):
         return "either_or"
