@@ -65,6 +65,7 @@ class EvalReport(BaseModel):
     folds: int = Field(default=0, description="K of the cross-validation by interview; 0 when the weights shipped were used.")
     interviews: list[InterviewScore] = Field(default_factory=list)
     skipped: list[str] = Field(default_factory=list, description="Gold files with no transcript to score, and why.")
+    warnings: list[str] = Field(default_factory=list, description="Interviews the offline extractor scored for a failed LLM.")
 
     def by_type(self) -> dict[str, TypeScore]:
         total = {t: TypeScore(type=t) for t in FORCE_TYPES}
@@ -269,7 +270,7 @@ def evaluate(folder: Path, settings: Settings, folds: int = 0, seed: int = 0, on
     `only`). With folds >= 2 the trained classifier is re-trained K times on the other folds'
     interviews of the whole folder and scored only on the interviews it did not see
     (cross-validation by interview); `models` gives those fold models when already trained."""
-    from .extract import chosen_extractor, extract, uses_classifier
+    from .extract import chosen_extractor, extract, fallback_warning, uses_classifier
 
     items = load_labelled(Path(folder))
     report = EvalReport(folder=str(folder), extractor=chosen_extractor(settings), folds=folds if folds >= 2 else 0)
@@ -281,6 +282,8 @@ def evaluate(folder: Path, settings: Settings, folds: int = 0, seed: int = 0, on
         if only is not None and item.labels.interview not in only:
             continue
         extraction = extract(item.transcript, settings, cache_dir=cache_dir, model=models.get(item.labels.interview))
+        if warning := fallback_warning(extraction):
+            report.warnings.append(f"{item.labels.interview}: {warning}")
         report.interviews.append(score_extraction(item, extraction))
     return report
 
@@ -324,4 +327,5 @@ def render_table(report: EvalReport) -> str:
             lines.append(f"label error: {i.interview}: gold quote not found: \"{quote[:70]}\"")
     for skipped in report.skipped:
         lines.append(f"skipped: {skipped}")
+    lines += [f"warning: {w}" for w in report.warnings]
     return "\n".join(lines)
