@@ -18,7 +18,8 @@ _SENTENCE = re.compile(r"(?:[^.?!]|\.(?=\w))+[.?!]*")
 _PROMPT = re.compile(r"^(so |and |but |okay,? |well,? )?(please )?(tell|walk|talk|describe|share|explain|help|give|take|"
                      r"go ahead|let's|let me|paint|say more)\b|\bi'?m curious (about|if|whether|how|what|why|to)\b", re.I)
 _CLAUSE = re.compile(r"\s+(?:-|–|—|--)\s+|:\s+|;\s+")
-_PRONOUNS = {"it", "that", "this", "you", "i", "we", "they", "he", "she", "them", "us", "me", "what", "which", "one"}
+_PRONOUNS = {"it", "that", "this", "you", "i", "we", "they", "he", "she", "them", "us", "me", "what", "which", "one", "yourself",
+             "something", "anything", "everything", "nothing", "someone", "anyone", "thing", "things", "lot", "bit", "way"}
 KINDS = ("pitch", "leading", "hypothetical", "either_or", "closed")
 
 
@@ -110,7 +111,8 @@ def flag_questions(transcript: Transcript, follow_up) -> list[QuestionFlag]:
     for asked in assess_questions(transcript):
         if asked.kind is None or asked.scripted:
             continue
-        topic = _topic(asked.text) if asked.kind in ("leading", "closed", "either_or") else None
+        # an either/or question's topic is one of the options it offers: ask where the interview was instead
+        topic = _topic(asked.text) if asked.kind in ("leading", "closed") else None
         better = bank["better"][asked.kind].format(topic=topic) if topic else follow_up(asked.turn)
         flags.append(QuestionFlag(turn=asked.turn, text=asked.text, kind=asked.kind, reason=bank["reason"][asked.kind],
                                   better=better, start=starts.get(asked.turn)))
