@@ -25,6 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(1, str(ROOT))  # tests/audio_accuracy.py scores what was heard
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from baseline import checkout, label, render_call, speech_seconds  # noqa: E402
@@ -66,7 +67,7 @@ def run_child(code: Path, args: argparse.Namespace) -> dict:
 
 
 def report(name: str, heard: dict, reference: list[tuple[str, str]], speech: tuple[float, float] | None) -> float:
-    from pipeline.audio.accuracy import score, score_by_role
+    from tests.audio_accuracy import score, score_by_role
 
     hypothesis = [(role, text) for role, text in heard["turns"]]
     overall, by_role = score(reference, hypothesis), score_by_role(reference, hypothesis)
@@ -104,7 +105,7 @@ def main() -> int:
     if args.child:
         return child(args)
 
-    from pipeline.audio.accuracy import parse_script
+    from tests.audio_accuracy import parse_script
 
     with tempfile.TemporaryDirectory() as tmp:
         speech = None

@@ -507,7 +507,7 @@ def llm_endpoint(args: argparse.Namespace) -> Iterator[tuple[str, str] | None]:
         yield args.llm_url, args.llm_model
     elif args.local_llm:
         sys.path.insert(0, str(ROOT))
-        from pipeline.llm.local import LOCAL_ALIAS, local_server
+        from tests.local_llm import LOCAL_ALIAS, local_server
 
         with local_server(n_ctx=8192, alias=LOCAL_ALIAS) as url:
             yield url, LOCAL_ALIAS

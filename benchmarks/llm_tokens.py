@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pipeline.errors import LLMError  # noqa: E402
 from pipeline.extract.llm import extract_llm  # noqa: E402
 from pipeline.ingest import discover  # noqa: E402
-from pipeline.llm.local import LOCAL_ALIAS, local_server  # noqa: E402
+from tests.local_llm import LOCAL_ALIAS, local_server  # noqa: E402
 from pipeline.settings import LLMSettings, Settings, load_settings  # noqa: E402
 from pipeline.transcribe import transcribe_file  # noqa: E402
 from schemas import Extraction, Transcript  # noqa: E402

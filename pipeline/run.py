@@ -125,7 +125,7 @@ class Runner:
         return read_model(final_path, Transcript)
 
     def extract(self, interview: Interview) -> Extraction:
-        from .extract import extract, extraction_fingerprint
+        from .extract import extract, extraction_fingerprint, fallback_warning
 
         path = self.ws.extraction_path(interview.id)
         tpath = self.ws.transcript_path(interview.id)
@@ -137,7 +137,8 @@ class Runner:
 
         self._stage("extract", interview.id, key, path, make)
         extraction = read_model(path, Extraction)
-        if extraction.llm and extraction.llm.error:
+        if warning := fallback_warning(extraction):
+            self._warn(interview, warning)
             self.ws.mark_done(interview.id, "extract", "")  # the offline extractor stood in for a failed LLM: try it again next run
         if extraction.llm and extraction.llm.set_aside:
             self._warn(interview, f"LLM answers set aside ({extraction.llm.set_aside}); the offline extraction is kept")

@@ -9,8 +9,10 @@ import hashlib
 import json
 import os
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlparse
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
@@ -19,20 +21,69 @@ from .errors import ConfigError
 OUTPUT_DIR_NAME = "jtbd-results"
 
 
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+DUMMY_API_KEY = "not-needed"  # local servers ignore the key, but the openai client insists on one
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """The LLM endpoint as every stage uses it, resolved once from the settings (LLMSettings.endpoint)."""
+
+    base_url: str
+    model: str
+    api_key: str
+    timeout: float
+    tries: int
+    temperature: float
+    embedding_model: str | None = None
+
+    @property
+    def host(self) -> str:
+        return urlparse(self.base_url).netloc or self.base_url
+
+    @property
+    def name(self) -> str:
+        return f"LLM at {self.base_url}"
+
+
 class LLMSettings(BaseModel):
     base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1")
     api_key: str | None = None
     model: str | None = None
     timeout: float = 120.0
-    max_retries: int = 3
+    max_retries: int = Field(default=3, description="Requests per LLM call, all told: time-outs, 429s, 5xx and invalid "
+                                                     "answers share them (pipeline/llm/client.py retrying).")
     temperature: float = 0.0
     max_turns_per_chunk: int = 40
     chunk_overlap_turns: int = 4
     embedding_model: str | None = Field(default=None, description="Embedding model on the same endpoint, if any.")
 
     @property
+    def reachable(self) -> bool:
+        return bool(self.base_url or self.api_key)
+
+    @property
     def configured(self) -> bool:
-        return bool(self.model and (self.base_url or self.api_key))
+        """A chat model on an endpoint: extraction and synthesis may use the LLM."""
+        return bool(self.model and self.reachable)
+
+    @property
+    def embeds(self) -> bool:
+        """An embedding model on an endpoint."""
+        return bool(self.embedding_model and self.reachable)
+
+    @property
+    def endpoint(self) -> Endpoint:
+        """The one place base URL, key and tries are resolved (a property, not cached: a model_copy with
+        other values must not keep the old endpoint); ConfigError (one line) when nothing is configured."""
+        if not (self.model or self.embedding_model):
+            raise ConfigError("no LLM model configured: set JTBD_LLM_MODEL or [llm] model in jtbd.toml")
+        if not self.reachable:
+            raise ConfigError("no LLM endpoint configured: set JTBD_LLM_BASE_URL or an API key")
+        return Endpoint(
+            base_url=(self.base_url or DEFAULT_BASE_URL).rstrip("/"), model=self.model or "", api_key=self.api_key or DUMMY_API_KEY,
+            timeout=self.timeout, tries=max(1, self.max_retries), temperature=self.temperature, embedding_model=self.embedding_model,
+        )
 
 
 RedactLevel = Literal["llm", "outputs", "off"]

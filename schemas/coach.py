@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 
 from .extraction import ForceType, Stage
 
-FlagKind = Literal["leading", "hypothetical", "closed", "pitch"]
+FlagKind = Literal["leading", "hypothetical", "closed", "either_or", "pitch"]
 
 
 class QuestionFlag(BaseModel):

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a file from a checkout
-from pipeline.audio.accuracy import parse_script  # noqa: E402
+from tests.audio_accuracy import parse_script  # noqa: E402
 
 # (espeak-ng voice, words per minute, pitch 0-99): a low US male and a higher British female.
 VOICES = {"interviewer": ("en-us+m3", 165, 35), "participant": ("en-gb+f3", 150, 70)}

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from pipeline.llm.local import LOCAL_ALIAS as GEMMA_ALIAS
-from pipeline.llm.local import free_port  # noqa: F401 - used by tests
+from tests.local_llm import LOCAL_ALIAS as GEMMA_ALIAS
+from tests.local_llm import free_port  # noqa: F401 - used by tests
 from pipeline.settings import LLMSettings, Settings
 
 
@@ -25,7 +25,7 @@ from pipeline.settings import LLMSettings, Settings
 def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL (…/v1) of a real llama-cpp-python server running Gemma 3 270M on this machine."""
     pytest.importorskip("llama_cpp.server", reason="llama-cpp-python[server] is not installed (pip install 'llama-cpp-python[server]')")
-    from pipeline.llm.local import local_server
+    from tests.local_llm import local_server
 
     with local_server(n_ctx=8192, alias=GEMMA_ALIAS, log_dir=tmp_path_factory.mktemp("llama")) as url:
         yield url

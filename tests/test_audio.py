@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 from pipeline.audio import transcribe_audio
-from pipeline.audio.accuracy import normalise, score
+from tests.audio_accuracy import normalise, score
 from pipeline.audio.models import package_dir, resolve_model
 from pipeline.errors import BadInputError, ConfigError
 from pipeline.settings import Settings

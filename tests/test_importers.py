@@ -14,8 +14,9 @@ from pipeline.errors import BadInputError, UnsupportedFileError
 from pipeline.importers import IMPORTER_VERSION, import_transcript
 from pipeline.settings import Settings
 from schemas import Interview, Transcript
+from tests.corpus import corpus_dir
 
-CORPUS = Path("/work/shared/corpora/anthropic-interviewer")
+CORPUS = corpus_dir()
 NO_LABELS = "no speaker labels found; expected lines like 'Name: text' (see README)"
 
 

@@ -158,3 +158,18 @@ def test_gemma3_prompt_folds_the_system_message_into_the_first_user_turn() -> No
                             {"role": "assistant", "content": "{}"}, {"role": "user", "content": "Again."}])
     assert prompt == ("<start_of_turn>user\nRules.\n\nData.<end_of_turn>\n<start_of_turn>model\n{}<end_of_turn>\n"
                       "<start_of_turn>user\nAgain.<end_of_turn>\n<start_of_turn>model\n")
+
+
+def test_failures_and_invalid_answers_share_one_count_of_tries(fake_llm: FakeLLM) -> None:
+    # one retry layer: a 503, an invalid answer and another 503 are three requests of three, not 3 x 3
+    fake_llm.error(503, "overloaded").reply("not json").error(503, "overloaded").reply(GOOD)
+    with pytest.raises(LLMError, match="failed with HTTP 503 after 3 tries"):
+        complete_structured(MESSAGES, Verdict, fake_llm.settings(max_retries=3))
+    assert len(fake_llm.requests) == 3
+
+
+def test_a_failure_then_an_invalid_answer_then_a_valid_one_succeeds(fake_llm: FakeLLM) -> None:
+    fake_llm.error(429, "slow down").reply("not json").reply(GOOD)
+    answer, usage = complete_structured(MESSAGES, Verdict, fake_llm.settings(max_retries=3))
+    assert answer.force_type == "push" and len(fake_llm.requests) == 3 and usage.calls == 2
+    assert "invalid" in fake_llm.requests[2]["messages"][-1]["content"]  # the bad answer was fed back

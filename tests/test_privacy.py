@@ -16,7 +16,7 @@ import pytest
 from pipeline.importers import import_transcript
 from pipeline.ingest import interview_for
 from pipeline.privacy import guard_extraction, redaction_for
-from pipeline.privacy.evaluate import read_annotated, score
+from tests.redaction_scoring import read_annotated, score
 from pipeline.privacy.masking import MaskedTranscript, mask
 from pipeline.settings import LLMSettings, Settings, load_settings
 from pipeline.errors import ConfigError

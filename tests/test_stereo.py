@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.audio import transcribe_audio
-from pipeline.audio.accuracy import score_by_role
+from tests.audio_accuracy import score_by_role
 from pipeline.audio.decode import decode, probe
 from pipeline.audio.tracks import separate_tracks
 from pipeline.settings import Settings

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from schemas import CoachReport
 
+from ..extract import extract
 from ..ingest import interview_for
 from ..settings import Settings
 from ..transcribe import transcribe_file
@@ -12,8 +13,9 @@ from . import coach
 
 
 def coach_file(path: Path, settings: Settings, as_json: bool = False) -> str:
-    interview = interview_for(path)
-    report = coach(transcribe_file(path, interview, settings))
+    """The file is extracted as `jtbd run` would, so the stages agree with the run's journey map."""
+    transcript = transcribe_file(path, interview_for(path), settings)
+    report = coach(transcript, settings, extract(transcript, settings))
     return report.model_dump_json(indent=2) if as_json else render_text(report)
 
 
@@ -27,8 +29,8 @@ def render_text(report: CoachReport) -> str:
         f"Interview coach: {report.interview_id}",
         f"Talk: participant {talk.participant_share:.0%} of words ({talk.participant_words} vs interviewer "
         f"{talk.interviewer_words}); longest interviewer turn {talk.longest_interviewer_monologue_words} words"
-        f"{'' if talk.longest_interviewer_monologue_turn is None else f' (turn {talk.longest_interviewer_monologue_turn})'}; "
-        f"{talk.probe_count} 'why was that important'-style probes",
+        f"{'' if talk.longest_interviewer_monologue_turn is None else f' (turn {talk.longest_interviewer_monologue_turn})'}"
+        f", not counting the script's intro; {talk.probe_count} 'why was that important'-style probes",
         "",
         f"Questions to rephrase ({len(report.flags)}):" if report.flags else "Questions: nothing to rephrase.",
     ]

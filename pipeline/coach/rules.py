@@ -1,36 +1,97 @@
-"""Question checks: leading, hypothetical, closed and pitching questions in the interviewer's lines."""
+"""Question checks: leading, hypothetical, closed, either/or and pitching questions in the
+interviewer's lines, with the interview script's consent and wrap-up lines set apart.
+
+Measured on the interviewer questions the team labelled in evalsets/real (benchmarks/coach_eval.py).
+"""
 from __future__ import annotations
 
-import json
 import re
-from functools import lru_cache
-from pathlib import Path
+from dataclasses import dataclass
 
 from schemas import QuestionFlag, Transcript, Turn
 
-HERE = Path(__file__).parent
-_SENTENCE = re.compile(r"[^.?!]+[.?!]*")
-_PRONOUNS = {"it", "that", "this", "you", "i", "we", "they", "he", "she", "them", "us", "me", "what", "which", "one"}
+from .lexicon import lexicon
+from .script import scripted_question, scripted_turns
+
+_SENTENCE = re.compile(r"(?:[^.?!]|\.(?=\w))+[.?!]*")
+# a prompt need not end with "?": "Tell me more about that." asks as much as a question does
+_PROMPT = re.compile(r"^(so |and |but |okay,? |well,? )?(please )?(tell|walk|talk|describe|share|explain|help|give|take|"
+                     r"go ahead|let's|let me|paint|say more)\b|\bi'?m curious (about|if|whether|how|what|why|to)\b", re.I)
+_CLAUSE = re.compile(r"\s+(?:-|–|—|--)\s+|:\s+|;\s+")
+_PRONOUNS = {"it", "that", "this", "you", "i", "we", "they", "he", "she", "them", "us", "me", "what", "which", "one", "yourself",
+             "something", "anything", "everything", "nothing", "someone", "anyone", "thing", "things", "lot", "bit", "way"}
+KINDS = ("pitch", "leading", "hypothetical", "either_or", "closed")
 
 
-@lru_cache(maxsize=1)
-def lexicon() -> dict:
-    """The readable data files, with every pattern compiled once."""
-    data = json.loads((HERE / "lexicon.json").read_text(encoding="utf-8"))
-    bank = json.loads((HERE / "questions.json").read_text(encoding="utf-8"))
-    compile_all = lambda items: [re.compile(p, re.I) for p in items]  # noqa: E731
-    return {
-        **{k: compile_all(data[k]) for k in ("leading", "hypothetical", "pitch", "closed_allowed", "probes")},
-        "closed_start": re.compile(data["closed_start"], re.I),
-        "stage_questions": {k: compile_all(v) for k, v in data["stage_questions"].items()},
-        "force_questions": {k: compile_all(v) for k, v in data["force_questions"].items()},
-        "bank": bank,
-    }
+@dataclass(frozen=True)
+class Asked:
+    """One interviewer question as the coach reads it: its problem (None: fine) and whether it is script."""
+
+    turn: int
+    text: str
+    kind: str | None
+    scripted: bool = False
 
 
 def questions(turn: Turn) -> list[str]:
-    """The sentences of a turn that ask something (end with '?')."""
-    return [m.group().strip() for m in _SENTENCE.finditer(turn.text) if m.group().strip().endswith("?")]
+    """The sentences of a turn that ask something: end with '?', or prompt ('Tell me more about that.')."""
+    sentences = [m.group().strip().lstrip("\"'\u201c\u201d\u2018\u2019 ") for m in _SENTENCE.finditer(turn.text)]
+    return [s for s in sentences if s.endswith("?") or (len(s.split()) >= 3 and _PROMPT.search(s))]
+
+
+def _any(patterns: list[re.Pattern], text: str) -> bool:
+    return any(p.search(text) for p in patterns)
+
+
+def _yes_no(clause: str) -> bool:
+    """A clause shaped for yes or no ('Did you...', 'Are there...'); polite requests are not ('Could you tell me...')."""
+    lex = lexicon()
+    clause = re.sub(r"^(and|but|so|or|okay|well|now|then)\b,?\s*", "", clause.strip(), flags=re.I)
+    return bool(lex["closed_start"].match(clause)) and not _any(lex["requests"], clause)
+
+
+def _clauses(sentence: str) -> list[str]:
+    """The sentence and its parts after a dash or colon ('You mentioned X - are there...?')."""
+    return [sentence, *[c for c in _CLAUSE.split(sentence)[1:] if c.strip()]]
+
+
+def classify(sentence: str, whole_turn: str = "", neighbours: tuple[str, ...] = ()) -> str | None:
+    """The kind of problem with one question, or None when it is a fine question. `neighbours`:
+    the other questions of the turn; parallel yes/no questions in a row offer options ('Was it X? Was it Y?')."""
+    lex = lexicon()
+    request = _any(lex["requests"], sentence)  # "Would you like to finish that thought?" asks to go on
+    for kind in ("pitch", "leading", "hypothetical"):
+        if _any(lex[kind], sentence) and not (request and kind == "hypothetical"):
+            return kind
+    yes_no = any(_yes_no(c) for c in _clauses(sentence))
+    if _any(lex["either_or"], sentence) and (yes_no or re.search(r"(,|\s[-–—]+)\s*or\b", sentence, re.I)):
+        return "either_or"
+    if yes_no and (sentence.lower().startswith("or ") or _parallel(sentence, neighbours)):
+        return "either_or"
+    return "closed" if yes_no else None
+
+
+def _parallel(sentence: str, neighbours: tuple[str, ...]) -> bool:
+    """Yes/no questions in a row that open the same way offer options: 'Was it X? Was it Y?', 'Positive? Negative?'."""
+    head = " ".join(sentence.lower().split()[:2])
+    short = len(sentence.split()) <= 2
+    return any(" ".join(n.lower().split()[:2]) == head or (short and len(n.split()) <= 2) or n.lower().startswith("or ")
+               for n in neighbours)
+
+
+def assess_questions(transcript: Transcript) -> list[Asked]:
+    """Every interviewer question with its problem and whether it belongs to the script."""
+    script = scripted_turns(transcript)
+    out: list[Asked] = []
+    for turn in transcript.turns:
+        if turn.role != "interviewer":
+            continue
+        asked = questions(turn)
+        for i, sentence in enumerate(asked):
+            neighbours = tuple(asked[max(i - 1, 0):i] + asked[i + 1:i + 2])
+            scripted = scripted_question(sentence, turn.index in script)
+            out.append(Asked(turn.index, sentence, classify(sentence, turn.text, neighbours), scripted))
+    return out
 
 
 def _topic(sentence: str) -> str | None:
@@ -41,51 +102,23 @@ def _topic(sentence: str) -> str | None:
     return chunks[-1].text if chunks else None
 
 
-def classify(sentence: str, whole_turn: str) -> str | None:
-    """The kind of problem with one question, or None when it is a fine question."""
-    lex = lexicon()
-    for kind in ("pitch", "leading", "hypothetical"):
-        if any(p.search(sentence) for p in lex[kind]):
-            return kind
-    if lex["closed_start"].match(sentence) and not any(p.search(sentence) for p in lex["closed_allowed"]):
-        # a yes/no question followed by an open one in the same turn is fine ("Did you look? Where?")
-        open_after = [q for q in questions(Turn(index=0, speaker="", role="interviewer", text=whole_turn)) if q != sentence
-                      and not lex["closed_start"].match(q)]
-        return None if open_after else "closed"
-    return None
-
-
-def better_phrasing(kind: str, sentence: str, stage: str | None) -> str:
+def flag_questions(transcript: Transcript, follow_up) -> list[QuestionFlag]:
+    """Flags for the problem questions outside the script. `follow_up(turn)`: a timeline question
+    suited to where the interview was at that turn, offered when no rephrasing of the topic fits."""
     bank = lexicon()["bank"]
-    topic = _topic(sentence) if kind in ("leading", "closed") else None
-    if topic:
-        return bank["better"][kind].format(topic=topic)
-    return bank["stage"].get(stage or "first_thought", bank["stage"]["first_thought"])[0]
-
-
-def stage_of_question(sentence: str) -> str | None:
-    for stage, patterns in lexicon()["stage_questions"].items():
-        if any(p.search(sentence) for p in patterns):
-            return stage
-    return None
-
-
-def flag_questions(transcript: Transcript) -> list[QuestionFlag]:
-    flags: list[QuestionFlag] = []
-    stage: str | None = None
-    reasons = lexicon()["bank"]["reason"]
-    for turn in transcript.turns:
-        if turn.role != "interviewer":
+    starts = {t.index: t.start for t in transcript.turns}
+    flags = []
+    for asked in assess_questions(transcript):
+        if asked.kind is None or asked.scripted:
             continue
-        for sentence in questions(turn):
-            stage = stage_of_question(sentence) or stage
-            kind = classify(sentence, turn.text)
-            if kind:
-                flags.append(QuestionFlag(turn=turn.index, text=sentence, kind=kind, reason=reasons[kind],
-                                          better=better_phrasing(kind, sentence, stage), start=turn.start))
+        # an either/or question's topic is one of the options it offers: ask where the interview was instead
+        topic = _topic(asked.text) if asked.kind in ("leading", "closed") else None
+        better = bank["better"][asked.kind].format(topic=topic) if topic else follow_up(asked.turn)
+        flags.append(QuestionFlag(turn=asked.turn, text=asked.text, kind=asked.kind, reason=bank["reason"][asked.kind],
+                                  better=better, start=starts.get(asked.turn)))
     return flags
 
 
 def count_probes(transcript: Transcript) -> int:
     probes = lexicon()["probes"]
-    return sum(1 for t in transcript.turns if t.role == "interviewer" for q in questions(t) if any(p.search(q) for p in probes))
+    return sum(1 for t in transcript.turns if t.role == "interviewer" for q in questions(t) if _any(probes, q))

@@ -6,7 +6,8 @@ weights/forces.json), `llm` (an OpenAI-compatible model, every quote grounded) a
 (classifier and LLM together, see hybrid.py). `auto` means hybrid when an LLM is configured and
 the classifier otherwise, so the offline default always produces a full result. When the LLM
 fails for an interview (down, time-outs, 429s, never valid output) that interview falls back to
-the classifier with a one-line warning, and `Extraction.llm.error` records why.
+the classifier and `Extraction.llm.error` records why; the stage prints nothing: the run (and
+`jtbd eval`) show `fallback_warning` as one line.
 """
 from __future__ import annotations
 
@@ -67,15 +68,16 @@ def default_cache_dir() -> Path:
 
 
 def offline_fallback(offline: Extraction, transcript: Transcript, settings: Settings, exc: LLMError) -> Extraction:
-    """The offline extraction, marked with the LLM failure, and one warning line on the console."""
-    from rich.markup import escape
-
-    from ..ui import say
-
-    line = f"{transcript.interview.source}: {exc.reason}; using the offline extractor for this interview"
-    say(f"[yellow]warning[/yellow] {escape(line)}")
+    """The offline extraction, marked with the LLM failure (see fallback_warning)."""
     offline.llm = LLMUsage(model=settings.llm.model or "", error=exc.reason)
     return offline
+
+
+def fallback_warning(extraction: Extraction) -> str | None:
+    """One line for the caller to show when the offline extractor stood in for a failed LLM."""
+    if extraction.llm and extraction.llm.error:
+        return f"{extraction.llm.error}; using the offline extractor for this interview"
+    return None
 
 
 def extraction_fingerprint(settings: Settings) -> str:

@@ -228,10 +228,8 @@ def extract_llm(transcript: Transcript, settings: Settings, cache_dir: Path | No
 
 def llm_fingerprint(settings: Settings) -> str:
     """Model, endpoint host, prompt files, response schema and chunking: what changes the LLM's part."""
-    from ..llm import endpoint_for
-
     llm = settings.llm
-    host = endpoint_for(llm).host if llm.configured else ""
+    host = llm.endpoint.host if llm.configured else ""
     parts = {
         "model": llm.model, "host": host, "temperature": llm.temperature,
         "chunk": [llm.max_turns_per_chunk, llm.chunk_overlap_turns, CHUNK_MAX_CHARS, ITEMS_MARGIN],

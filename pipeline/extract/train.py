@@ -16,7 +16,7 @@ import numpy as np
 
 from schemas import FORCE_TYPES, STAGES
 
-from ..evaluate import Labelled, locate_gold
+from ..labelled import Labelled, locate_gold
 from .classifier import NONE, ForceModel, Linear
 from .features import FEATURES_VERSION, stage_context, unit_matrix
 from .story_kind import story_kind

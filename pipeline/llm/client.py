@@ -1,64 +1,36 @@
-"""The wire: one chat-completions call to an OpenAI-compatible endpoint, with transient failures
-(time-outs, 429, 5xx, refused connections) retried with exponential back-off via tenacity.
+"""The wire: chat completions and embeddings on one OpenAI-compatible client per endpoint, and the
+one retry policy every LLM request goes through.
 
-After the last try the failure becomes one `LLMError` line, e.g.
-"LLM at http://127.0.0.1:8080/v1 timed out after 3 tries".
+Retries: `retrying(endpoint)` makes at most `endpoint.tries` requests (LLMSettings.max_retries,
+default 3) for one call, waiting with exponential back-off (or the server's Retry-After) after a
+time-out, refused connection, 429 or 5xx. Structured calls (structured.py) spend the same tries
+on invalid answers, so a call never costs more than `tries` requests. The SDK's own retries are
+off. After the last try the failure becomes one `LLMError` line, e.g.
+"LLM at http://127.0.0.1:8080/v1 timed out after 120s, after 3 tries".
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlparse
 
 import openai
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 from ..errors import ConfigError, LLMError
-from ..settings import LLMSettings
+from ..settings import Endpoint
 
 BACKOFF_SECONDS = 1.0  # first wait; doubles each try
 MAX_WAIT_SECONDS = 30.0
-DUMMY_API_KEY = "not-needed"  # local servers ignore the key, but the openai client insists on one
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    base_url: str
-    model: str
-    api_key: str
-    timeout: float
-    tries: int
-    temperature: float
-
-    @property
-    def host(self) -> str:
-        return urlparse(self.base_url).netloc or self.base_url
-
-    @property
-    def name(self) -> str:
-        return f"LLM at {self.base_url}"
-
-
-def endpoint_for(llm: LLMSettings) -> Endpoint:
-    if not llm.model:
-        raise ConfigError("no LLM model configured: set JTBD_LLM_MODEL or [llm] model in jtbd.toml")
-    if not (llm.base_url or llm.api_key):
-        raise ConfigError("no LLM endpoint configured: set JTBD_LLM_BASE_URL or an API key")
-    return Endpoint(
-        base_url=(llm.base_url or "https://api.openai.com/v1").rstrip("/"),
-        model=llm.model,
-        api_key=llm.api_key or DUMMY_API_KEY,
-        timeout=llm.timeout,
-        tries=max(1, llm.max_retries),
-        temperature=llm.temperature,
-    )
+EMBED_BATCH = 128
 
 
 @lru_cache(maxsize=8)
 def _client(base_url: str, api_key: str, timeout: float) -> openai.OpenAI:
-    # retries are ours (tenacity), so the SDK's own are off
     return openai.OpenAI(base_url=base_url, api_key=api_key, timeout=timeout, max_retries=0)
+
+
+def client_for(endpoint: Endpoint) -> openai.OpenAI:
+    return _client(endpoint.base_url, endpoint.api_key, endpoint.timeout)
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -87,47 +59,58 @@ def _retry_after(exc: BaseException | None) -> float | None:
 
 def _wait(state: RetryCallState) -> float:
     exc = state.outcome.exception() if state.outcome else None
+    if not is_transient(exc):
+        return 0.0  # an invalid answer is asked again at once, with the error fed back
     after = _retry_after(exc)
     backoff = BACKOFF_SECONDS * 2 ** (state.attempt_number - 1)
     return min(after if after is not None else backoff, MAX_WAIT_SECONDS)
 
 
-def _failure(endpoint: Endpoint, exc: BaseException) -> str:
+def retrying(endpoint: Endpoint, also: type[BaseException] | None = None) -> Retrying:
+    """The retry policy: `endpoint.tries` requests in all, for transient failures (and `also`)."""
+    def retry(exc: BaseException) -> bool:
+        return is_transient(exc) or (also is not None and isinstance(exc, also))
+
+    return Retrying(stop=stop_after_attempt(endpoint.tries), wait=_wait, retry=retry_if_exception(retry), reraise=True)
+
+
+def failure(endpoint: Endpoint, exc: BaseException) -> LLMError:
+    """One line for a request that failed for good."""
     tries = f"after {endpoint.tries} {'try' if endpoint.tries == 1 else 'tries'}"
     if isinstance(exc, openai.APITimeoutError):
-        return f"{endpoint.name} timed out after {endpoint.timeout:g}s, {tries}"
+        return LLMError(f"{endpoint.name} timed out after {endpoint.timeout:g}s, {tries}")
     if isinstance(exc, openai.APIConnectionError):
-        return f"{endpoint.name} is unreachable (connection failed) {tries}"
+        return LLMError(f"{endpoint.name} is unreachable (connection failed) {tries}")
     if isinstance(exc, openai.RateLimitError):
-        return f"{endpoint.name} kept rate-limiting (429) {tries}"
+        return LLMError(f"{endpoint.name} kept rate-limiting (429) {tries}")
+    if isinstance(exc, openai.APIStatusError) and is_transient(exc):
+        return LLMError(f"{endpoint.name} failed with HTTP {exc.status_code} {tries}")
     if isinstance(exc, openai.APIStatusError):
-        return f"{endpoint.name} failed with HTTP {exc.status_code} {tries}"
-    return f"{endpoint.name} failed: {type(exc).__name__}"
+        return LLMError(f"{endpoint.name} rejected the request: HTTP {exc.status_code} {short_message(exc)}")
+    return LLMError(f"{endpoint.name} failed: {type(exc).__name__}")
 
 
 def chat(endpoint: Endpoint, messages: list[dict[str, str]], **params: Any) -> Any:
-    """One chat completion (a ChatCompletion). Format rejections are re-raised for the caller to
-    fall back on; anything else that still fails after the retries is an LLMError."""
-    client = _client(endpoint.base_url, endpoint.api_key, endpoint.timeout)
-    retrying = Retrying(
-        stop=stop_after_attempt(endpoint.tries), wait=_wait, retry=retry_if_exception(is_transient), reraise=True
-    )
+    """One chat-completions request (a ChatCompletion), not retried: the caller's `retrying` is."""
+    if not endpoint.model:
+        raise ConfigError("no LLM model configured: set JTBD_LLM_MODEL or [llm] model in jtbd.toml")
+    return client_for(endpoint).chat.completions.create(
+        model=endpoint.model, messages=messages, temperature=endpoint.temperature, **params)
+
+
+def embed(endpoint: Endpoint, texts: list[str]) -> list[list[float]]:
+    """Embedding rows for `texts`, in batches, each batch retried by the one policy; LLMError when it fails."""
+    if not endpoint.embedding_model:
+        raise ConfigError("no embedding model configured: set JTBD_LLM_EMBEDDING_MODEL or [llm] embedding_model")
+    rows: list[list[float]] = []
+    create = client_for(endpoint).embeddings.create
     try:
-        return retrying(
-            client.chat.completions.create,
-            model=endpoint.model,
-            messages=messages,
-            temperature=endpoint.temperature,
-            **params,
-        )
-    except openai.APIStatusError as exc:
-        if is_format_rejection(exc):
-            raise
-        if is_transient(exc):
-            raise LLMError(_failure(endpoint, exc)) from None
-        raise LLMError(f"{endpoint.name} rejected the request: HTTP {exc.status_code} {short_message(exc)}") from None
+        for i in range(0, len(texts), EMBED_BATCH):
+            response = retrying(endpoint)(create, model=endpoint.embedding_model, input=texts[i : i + EMBED_BATCH])
+            rows += [d.embedding for d in sorted(response.data, key=lambda d: d.index)]
     except openai.OpenAIError as exc:
-        raise LLMError(_failure(endpoint, exc)) from None
+        raise failure(endpoint, exc) from None
+    return rows
 
 
 def short_message(exc: openai.APIStatusError) -> str:

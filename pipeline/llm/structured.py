@@ -15,12 +15,11 @@ from typing import Any, TypeVar
 
 import openai
 from pydantic import BaseModel, ValidationError
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
 from ..errors import LLMError
-from ..settings import LLMSettings, Settings
+from ..settings import Endpoint, Settings
 from .cache import LLMCache, cache_key
-from .client import Endpoint, chat, endpoint_for, is_format_rejection, short_message
+from .client import chat, failure, is_format_rejection, retrying
 from .jsontext import first_json_object
 
 M = TypeVar("M", bound=BaseModel)
@@ -58,7 +57,7 @@ def reset_modes() -> None:
 def complete_structured(
     messages: list[dict[str, str]],
     response_model: type[M],
-    settings: Settings | LLMSettings,
+    settings: Settings,
     cache: LLMCache | None = None,
     *,
     max_tokens: int = 2048,
@@ -66,7 +65,7 @@ def complete_structured(
 ) -> tuple[M, Usage]:
     """Ask the configured endpoint for an instance of `response_model`. Cached by request content.
     Raises LLMError (one line) when the endpoint fails or never returns valid output."""
-    endpoint = endpoint_for(settings.llm if isinstance(settings, Settings) else settings)
+    endpoint = settings.llm.endpoint
     schema = response_model.model_json_schema()
     key = cache_key(messages, endpoint.model, endpoint.base_url, schema, endpoint.temperature)
     cached = _from_cache(cache, key, response_model)
@@ -101,9 +100,8 @@ def _ask(
 ) -> tuple[M, Usage]:
     usage = Usage()
     conversation = list(messages)
-    retrying = Retrying(stop=stop_after_attempt(endpoint.tries), retry=retry_if_exception_type(InvalidAnswer), reraise=True)
-    try:
-        for attempt in retrying:
+    try:  # one retry layer: time-outs, 429s, 5xx and invalid answers share endpoint.tries requests
+        for attempt in retrying(endpoint, also=InvalidAnswer):
             with attempt:
                 text, truncated, one = _complete_json(endpoint, conversation, schema, response_model.__name__, max_tokens)
                 usage = usage + one
@@ -119,6 +117,8 @@ def _ask(
         raise LLMError(
             f"{endpoint.name} gave no valid {response_model.__name__} after {endpoint.tries} tries: {bad.feedback.splitlines()[0]}"
         ) from None
+    except openai.OpenAIError as exc:
+        raise failure(endpoint, exc) from None
     raise AssertionError("unreachable")  # Retrying either returns or re-raises
 
 
@@ -146,13 +146,13 @@ def _complete_json(
     """One completion in the strongest response mode the endpoint accepts."""
     where = (endpoint.base_url, endpoint.model)
     mode = _modes.get(where, MODES[0])
-    while True:
+    while True:  # a rejected response format is no failure: the next weaker mode is asked, not a retry
         try:
             response = chat(endpoint, _messages_for(mode, conversation, schema), max_tokens=max_tokens, **_format(mode, schema, name))
             break
         except openai.APIStatusError as exc:
             if not is_format_rejection(exc) or mode == MODES[-1]:
-                raise LLMError(f"{endpoint.name} rejected the request: HTTP {exc.status_code} {short_message(exc)}") from None
+                raise
             mode = MODES[MODES.index(mode) + 1]
     _modes[where] = mode
     choice = response.choices[0] if response.choices else None

@@ -8,7 +8,6 @@ at level `outputs`, in the report, exports and synthesis.md.
     store.py       the redaction file (cache/redaction/<id>.json), its key, when redaction applies
     guard.py       the LLM edge: masked transcript in, quotes mapped back out; masked synthesis brief
     sharing.py     the shared outputs at level `outputs`
-    evaluate.py    recall and precision on the planted set (tests/data/pii)
 """
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""A local OpenAI-compatible server for a GGUF model via llama-cpp-python, for tests and benchmarks:
+"""A local OpenAI-compatible server for a GGUF model via llama-cpp-python, for tests and benchmarks
+(not shipped in the package):
 
     with local_server(gguf_path) as base_url:
         ...  # http://127.0.0.1:<port>/v1
@@ -16,10 +17,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import LLMError
-from .gemma_server import CHAT_FORMAT
+from pipeline.errors import LLMError
+from pipeline.llm.gemma_server import CHAT_FORMAT
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]  # so `-m pipeline.llm.gemma_server` imports
+PROJECT_ROOT = Path(__file__).resolve().parents[1]  # so `-m pipeline.llm.gemma_server` imports
 
 LOCAL_ALIAS = "gemma-3-270m"
 
