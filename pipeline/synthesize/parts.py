@@ -115,6 +115,8 @@ def verb_phrases(quote: str) -> list[str]:
             continue
         if any(c.dep_ in ("dobj", "dative", "iobj") and c.lower_ in ("me", "us", "you", "them", "him", "her") for c in tok.children):
             continue
+        if tok.dep_ == "relcl":
+            continue  # "an email response I could send the company": its object is outside the phrase
         if _someone_else(tok):
             continue  # "my colleagues will utilize AI to help brainstorm": their doing, not the participant's want
         span = _clause_span(tok)
@@ -130,7 +132,8 @@ def verb_phrases(quote: str) -> list[str]:
 _TRAILING = re.compile(r"[,\s]+(?:too|as well|also|again|either|anyway|though)$", re.I)
 _THEIRS = re.compile(r"\b(?:their|his|her)\b", re.I)  # "strengthen their knowledge": someone else's gain
 _OTHER_PEOPLE = {"he", "she", "they", "colleagues", "colleague", "people", "students", "student", "team", "boss", "manager",
-                 "others", "everyone", "teachers", "staff", "kids", "clients", "customers", "users", "friends"}
+                 "others", "everyone", "teachers", "staff", "kids", "clients", "customers", "users", "friends", "humans",
+                 "humanity", "employees", "children", "parents", "readers", "viewers"}
 
 
 def _someone_else(verb) -> bool:
@@ -143,8 +146,8 @@ def _someone_else(verb) -> bool:
             return subjects[0].lower_ in _OTHER_PEOPLE
         if node.head is node:
             return False
-        if node.dep_ in ("xcomp", "ccomp") and any(c.dep_ == "dobj" and c.lower_ in _OTHER_PEOPLE for c in node.head.children):
-            return True
+        if any(c.dep_ in ("dobj", "dative") and c.lower_ in _OTHER_PEOPLE and c is not node for c in node.head.children):
+            return True  # "help my students learn", "give humans more freedom to pursue…": theirs
         node = node.head
     return False
 
