@@ -165,6 +165,21 @@ def test_an_old_include_unreviewed_setting_still_means_count_the_drafts_too(tmp_
     assert load_settings(tmp_path).evidence == "auto"
 
 
+@pytest.mark.parametrize("quote, phrases", [
+    # real quotes from evalsets/real and evalsets/teachers
+    ("What I would really love is for AI to review the paper and be able to produce set of slides.", []),
+    ("The AI came up with an email response i could send the company.", []),
+    ("I'm hopeful that AI will give humans more freedom to pursue less mundane lives.", []),
+    ("I brainstorm ideas about lessons I could do to help my students learn, or strengthen their knowledge in, an academic concept.", []),
+    ("It helps me plan my lessons faster.", ["plan my lessons faster"]),
+    ("I would love to be able to automate my invoicing.", ["automate my invoicing"]),
+    ("It saves so much time and makes it easy to get more work done.", ["get more work done"]),
+])
+def test_a_wish_is_read_only_from_what_the_participant_gets_to_do(quote, phrases):
+    from pipeline.synthesize.parts import verb_phrases
+    assert verb_phrases(quote) == phrases
+
+
 # job stories and statements -------------------------------------------------------------------
 STORY = re.compile(r"^When [^,].+, I want to .+, so I can .+\.$")
 

@@ -22,7 +22,8 @@ FIRST_PERSON = {"i", "we"}
 _OPENERS = re.compile(r"^(?:(?:and|but|so|because|then|also|well|honestly|actually|basically|like|yeah|yes|oh|um|uh|plus|or|now|just)\b[,\s]*)+", re.I)
 _TO_HEADS = {"help", "helps", "helped", "helping", "let", "lets", "letting", "allow", "allows", "allowed", "enable", "enables",
              "enabled", "want", "wanted", "need", "needed", "like", "love", "able", "can", "could", "try", "tried", "use", "used", "using"}
-_EMPTY_VERBS = {"be", "do", "go", "say", "mean", "come", "happen", "seem", "help", "let", "imagine", "tell", "give", "put", "ask", "want", "need", "use", "try"}
+_EMPTY_VERBS = {"be", "do", "go", "say", "mean", "come", "happen", "seem", "help", "let", "imagine", "tell", "give", "put", "ask", "want", "need", "use", "try",
+                "love", "like", "wish", "hope", "prefer"}
 _VAGUE_VERBS = {"get", "have", "make", "think", "know", "see", "feel", "take", "support", "keep", "look", "start"}  # fine with an object
 # A situation is a scene of the struggle: a time, an amount, a routine, or the struggle said in words.
 _SCENE = re.compile(r"\d|\b(every|each|always|never|hours?|days?|weeks?|weekends?|nights?|minutes?|months?|deadlines?|before|after|"
@@ -115,6 +116,8 @@ def verb_phrases(quote: str) -> list[str]:
             continue
         if any(c.dep_ in ("dobj", "dative", "iobj") and c.lower_ in ("me", "us", "you", "them", "him", "her") for c in tok.children):
             continue
+        if _done_by_another(tok):
+            continue  # "for AI to review the paper (and produce slides)": the tool's doing, not the participant's
         if tok.dep_ == "relcl":
             continue  # "an email response I could send the company": its object is outside the phrase
         if _someone_else(tok):
@@ -134,6 +137,19 @@ _THEIRS = re.compile(r"\b(?:their|his|her)\b", re.I)  # "strengthen their knowle
 _OTHER_PEOPLE = {"he", "she", "they", "colleagues", "colleague", "people", "students", "student", "team", "boss", "manager",
                  "others", "everyone", "teachers", "staff", "kids", "clients", "customers", "users", "friends", "humans",
                  "humanity", "employees", "children", "parents", "readers", "viewers"}
+
+
+def _done_by_another(verb) -> bool:
+    """True when the verb's own subject is not the participant: its own, or, up through "and" and "be able
+    to", that of the verb it hangs from (not past "helps me", "lets me": those hand the doing back)."""
+    node = verb
+    while True:
+        own = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if own:
+            return own[0].lower_ not in FIRST_PERSON | {"me", "us"}
+        if node.dep_ not in ("conj", "xcomp", "acomp") or node.head is node or node.head.lemma_.lower() in _TO_HEADS - {"able"}:
+            return False
+        node = node.head
 
 
 def _someone_else(verb) -> bool:

@@ -94,6 +94,8 @@ def _weak_quote(member: Member) -> int:
     """1 when the situation's quote cannot show the scene on a card: a fragment ("I get frustrated,
     push") or a sentence that points elsewhere ("It's not great at that.")."""
     words = member.item.quote.text.split()
+    if not {w.lower().strip(",.;:!?'’\"“”") for w in words} & {"i", "i'm", "i’m", "i've", "i'd", "me", "my", "we", "our", "us"}:
+        return 1  # nobody in it: not a scene the participant was in
     return int(len(words) < 6 or words[0].lower().strip(",'’") in _WEAK_START or words[0].lower().startswith(("it'", "it’", "that'")))
 
 
