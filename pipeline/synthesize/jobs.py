@@ -59,8 +59,8 @@ def statement_from(info: ClusterInfo, products: list[str], total: int) -> JobSta
             if len(text.split()) < 2 or text.split()[-1].lower() in _DANGLING_END or not reads_alone(text):
                 continue
             verb, obj, clarifier = split_statement(text)
-            if not obj:
-                continue
+            if not obj or language.parse(text)[-1].pos_ in ("ADJ", "DET", "ADP", "CCONJ"):
+                continue  # "find a capable" once the product is taken out: nothing left to do
             sentence = f"{text[0].upper()}{text[1:]}."
             return JobStatement(
                 id=f"job-{_hash(info.cluster.id, text)}", verb=verb, object=obj, clarifier=clarifier, text=sentence,

@@ -118,6 +118,8 @@ def verb_phrases(quote: str) -> list[str]:
             continue
         if _done_by_another(tok):
             continue  # "for AI to review the paper (and produce slides)": the tool's doing, not the participant's
+        if _declined(tok):
+            continue  # "instead of having to bug coworkers", "without asking": what they avoid, not want
         if tok.dep_ == "relcl":
             continue  # "an email response I could send the company": its object is outside the phrase
         if _someone_else(tok):
@@ -127,16 +129,33 @@ def verb_phrases(quote: str) -> list[str]:
         if _has_dangling(tokens[1:]) or len(tokens) < 2:
             continue
         phrase = _TRAILING.sub("", _clean(doc[tok.i : tokens[-1].i + 1].text))
-        if phrase and reads_alone(phrase) and not _THEIRS.search(phrase):
+        if phrase and reads_alone(phrase) and not _THEIRS.search(phrase) and not _GENERIC_YOU.search(phrase):
             found.append((_verb_score(phrase), phrase))
     return [p for _, p in sorted(found, key=lambda f: -f[0])]
 
 
-_TRAILING = re.compile(r"[,\s]+(?:too|as well|also|again|either|anyway|though)$", re.I)
+_TRAILING = re.compile(r"[,\s]+(?:too|as well|also|again|either|anyway|though|rather|instead)$", re.I)
+_GENERIC_YOU = re.compile(r"\b(?:you|your|yours|yourself)\b", re.I)  # "bug your coworkers": said of anyone
 _THEIRS = re.compile(r"\b(?:their|his|her)\b", re.I)  # "strengthen their knowledge": someone else's gain
 _OTHER_PEOPLE = {"he", "she", "they", "colleagues", "colleague", "people", "students", "student", "team", "boss", "manager",
                  "others", "everyone", "teachers", "staff", "kids", "clients", "customers", "users", "friends", "humans",
                  "humanity", "employees", "children", "parents", "readers", "viewers"}
+
+
+def _declined(verb) -> bool:
+    """True when the verb is what they avoid: it hangs from "instead of", "without", or is the
+    "than …" side of a comparison ("summarise papers rather than read every one")."""
+    node = verb
+    for _ in range(4):
+        if node.lower_ == "without" or any(c.lower_ == "instead" and c.dep_ == "advmod" or c.lower_ == "than" and c.dep_ == "mark"
+                                           for c in node.children):
+            return True
+        if node.dep_ == "conj" and any(c.lower_ == "than" and c.dep_ == "cc" for c in node.head.children):
+            return True
+        if node.head is node or node.dep_ in ("ROOT", "conj"):
+            return False
+        node = node.head
+    return False
 
 
 def _done_by_another(verb) -> bool:

@@ -64,18 +64,23 @@ def story_for(situation: Member, theme: ClusterInfo, own: list[Member], products
     """The story of one participant's situation, its other parts from their own words only."""
     turn = situation.item.quote.turn
     wants = _by_turn_distance([m for m in own if m.kind in WANT_KINDS], turn)
-    phrases = situation_phrases(situation.item.quote.text)
-    situation_text = language.strip_products(phrases[0], products) if phrases else ""
-    motivation_member, motivation = _first_phrase(wants, verb_phrases, set())
-    outcome_member, outcome = _first_phrase(wants, benefit_phrases, {motivation_member.key} if motivation_member else set())
+    # A part must be the participant's words: one that names the product (which a job story leaves
+    # out) is passed over rather than reworded ("have AI's help" is not "have a tool's help").
+    def agnostic(read):
+        return lambda quote: [p for p in read(quote) if language.strip_products(p, products) == p]
+
+    phrases = agnostic(situation_phrases)(situation.item.quote.text)
+    situation_text = phrases[0] if phrases else ""
+    motivation_member, motivation = _first_phrase(wants, agnostic(verb_phrases), set())
+    outcome_member, outcome = _first_phrase(wants, agnostic(benefit_phrases), {motivation_member.key} if motivation_member else set())
     if outcome and motivation and outcome.lower() == motivation.lower():
         outcome_member, outcome = None, ""
     # A scaffold lists quotes to fill it from; two scaffolds never list the same ones.
     outcome_pool = wants[2:] if motivation_member is None else [m for m in wants if m.key != motivation_member.key]
     parts = [
         _part("situation", situation if situation_text else None, situation_text, [situation]),
-        _part("motivation", motivation_member, language.strip_products(motivation, products), wants),
-        _part("expected_outcome", outcome_member, language.strip_products(outcome, products), outcome_pool),
+        _part("motivation", motivation_member, motivation, wants),
+        _part("expected_outcome", outcome_member, outcome, outcome_pool),
     ]
     situation_part, motivation_part, outcome_part = parts
     ids = [situation.item.id, *(r.item_id for p in parts[1:] for r in p.refs if not p.scaffold)]
