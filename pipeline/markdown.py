@@ -60,9 +60,13 @@ def render_markdown(synthesis: Synthesis) -> str:
         out += [f"  - from: “{md(r.quote)}” ({ref_line(r)})" for r in statement.written_from]
         own = {r.interview_id for r in statement.written_from}
         out += _quotes(Evidence(refs=[r for r in statement.evidence.refs if r.interview_id not in own]), 2)
-    out += ["", "## Desired outcomes and opportunity scores", "",
-            "| # | Outcome | Baseline | Importance | Satisfaction | Opportunity | Participants |",
-            "| --- | --- | --- | --- | --- | --- | --- |"]
+    out += ["", "## Desired outcomes and opportunity scores", ""]
+    if synthesis.outcomes:
+        out += ["| # | Outcome | Baseline | Importance | Satisfaction | Opportunity | Participants |",
+                "| --- | --- | --- | --- | --- | --- | --- |"]
+    else:
+        out += ["_No desired outcome yet: no counted item could be worded as an outcome statement "
+                "(\"Minimize the time it takes to …\") in the participant's own terms._"]
     for n, o in enumerate(synthesis.outcomes, 1):
         est = " (est.)" if o.estimated else ""
         out.append(f"| {n} | {md(o.statement)} | {md(o.baseline or '-')} | {o.importance}{est} | {o.satisfaction}{est} | "
@@ -71,6 +75,8 @@ def render_markdown(synthesis: Synthesis) -> str:
     for o in synthesis.outcomes:
         out += _item(o.statement, o.evidence)
     out += ["", "## Objectives and key results", ""]
+    if not synthesis.objectives:
+        out += ["_No key result yet: key results are written from the desired outcomes above._", ""]
     for objective in synthesis.objectives:
         out += [f"### {md(objective.text)}", f"_{objective.evidence.label}_", ""]
         for kr in objective.key_results:
