@@ -109,9 +109,10 @@ _STEP_FUNCTIONS = {"transcribe": _transcribe, "extract": _extract, "coach": _coa
 
 # engines ----------------------------------------------------------------------
 class InlineEngine:
-    """Steps run one at a time in this process (one worker, or only one interview to do)."""
+    """Steps run one at a time in this process (one worker, or little to do)."""
 
     capacity = 1
+    name = "this process"
 
     def __init__(self, on_progress: Callable[[Step, float], None] | None = None):
         self._queue: deque[Step] = deque()
@@ -144,6 +145,7 @@ class ProcessEngine:
 
     def __init__(self, workers: int):
         self.workers = workers
+        self.name = f"{workers} worker processes"
         self.capacity = workers * 2  # one running and one queued per worker keeps every core busy
         self._pool = self._new_pool()
         self._running: dict[Future, Step] = {}
@@ -203,11 +205,24 @@ def default_workers() -> int:
     return _cores()
 
 
-def make_engine(settings: Settings, todo: int, on_progress: Callable[[Step, float], None] | None = None):
-    """The engine the settings ask for, no bigger than the interviews left to do."""
+# Starting a worker process costs seconds (it loads spaCy, torch and the models), about what a
+# recording's transcription or a few transcripts' extraction take: fewer than this much work
+# (a recording counts AUDIO_WORK, a transcript 1) runs in this process, which loads them once.
+AUDIO_WORK = 8
+MIN_WORK_FOR_WORKERS = 12
+
+
+def work_of(interviews) -> int:
+    return sum(AUDIO_WORK if i.kind == "audio" else 1 for i in interviews)
+
+
+def make_engine(settings: Settings, work: int, on_progress: Callable[[Step, float], None] | None = None):
+    """The engine the settings ask for, no bigger than the work left to do."""
     if settings.engine == "ray":
         from .ray_engine import RayEngine
 
         return RayEngine(settings)
-    workers = min(settings.workers or default_workers(), max(todo, 1))
-    return ProcessEngine(workers) if workers > 1 else InlineEngine(on_progress)
+    workers = min(settings.workers or default_workers(), max(work, 1))
+    if workers > 1 and work >= MIN_WORK_FOR_WORKERS:
+        return ProcessEngine(workers)
+    return InlineEngine(on_progress)

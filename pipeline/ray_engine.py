@@ -65,6 +65,7 @@ class RayEngine:
         self._load = [0] * slots
         self._running: dict = {}  # ObjectRef -> (step, actor index)
         self.capacity = slots * 2
+        self.name = f"{slots} Ray actors"
         self.shared_folder = settings.ray_shared_folder
 
     def submit(self, step: Step) -> None:

@@ -18,7 +18,7 @@ from collections import deque
 from schemas import Extraction, Interview, Review, Transcript
 
 from . import ingest
-from .engine import Outcome, Step, do_step, make_engine
+from .engine import Outcome, Step, do_step, make_engine, work_of
 from .errors import JtbdError, printable
 from .settings import Settings
 from .ui import Progress, StageBar
@@ -89,6 +89,7 @@ class RunResult:
     outputs: list[Path] = field(default_factory=list)
     files: int = 0  # interview files found, usable or not
     analysed: list[str] = field(default_factory=list)  # interview ids whose per-interview stages all succeeded
+    engine: str = ""  # where the steps ran, e.g. "2 worker processes" ("" when there was nothing to run)
 
     @property
     def ok(self) -> bool:
@@ -347,7 +348,8 @@ class Runner:
                     if step is None:
                         continue
                     if engine is None:
-                        engine = make_engine(self.settings, len(todo) + len(ready) + 1, on_progress=self._partial)
+                        engine = make_engine(self.settings, work_of([step.interview, *todo]) + len(ready), on_progress=self._partial)
+                        self.result.engine = engine.name
                     engine.submit(step)
                     in_flight += 1
                 if not in_flight:
