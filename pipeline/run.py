@@ -29,7 +29,7 @@ PER_INTERVIEW = ("transcribe", "extract", "coach")
 FOLDER_WIDE = ("synthesize", "report", "export")
 _BAR_WORDS = {  # (while running, when done): honest verbs, a text transcript is imported, not transcribed
     "transcribe:audio": ("transcribing {n} recording{s}", "transcribed {n} recording{s}"),
-    "transcribe:text": ("importing {n} transcript{s}", "imported {n} transcript{s}"),
+    "transcribe:transcript": ("importing {n} transcript{s}", "imported {n} transcript{s}"),
     "extract": ("extracting forces from {n} interview{s}", "extracted forces from {n} interview{s}"),
     "coach": ("coaching {n} interview{s}", "coached {n} interview{s}"),
 }
@@ -323,7 +323,7 @@ class Runner:
             bar.partial(fraction)
 
     def _make_bars(self, interviews: list[Interview]) -> None:
-        kinds = {"audio": sum(i.kind == "audio" for i in interviews), "text": sum(i.kind != "audio" for i in interviews)}
+        kinds = {"audio": sum(i.kind == "audio" for i in interviews), "transcript": sum(i.kind != "audio" for i in interviews)}
         totals = {f"transcribe:{k}": n for k, n in kinds.items()} if "transcribe" in self._stages else {}
         totals.update({s: len(interviews) for s in ("extract", "coach") if s in self._stages})
         for name, total in totals.items():
