@@ -469,6 +469,7 @@ class Runner:
         interviews, problems = ingest.discover(self.ws.folder)
         self.result.interviews, self.result.files = interviews, len(interviews) + len(problems)
         with self.ws.lock(), self.progress:
+            self._sweep_temporary_files()
             self._retire_missing(interviews, problems)
             for problem in problems:
                 self._fail(problem.path or "", problem)
@@ -496,6 +497,12 @@ class Runner:
             for stage, ids in lists.items():
                 ids.sort(key=lambda i: rank.get(i, -1))
         self.result.analysed.sort(key=lambda i: rank.get(i, -1))
+
+    def _sweep_temporary_files(self) -> None:
+        """A run killed outright (SIGKILL, power cut) mid-write leaves its temporary file behind, never a
+        half-written result; with the lock held no one else is writing, so any left now is such debris."""
+        for path in self.ws.root.rglob("*.tmp"):
+            path.unlink(missing_ok=True)
 
     def _retire_missing(self, interviews: list[Interview], problems: list[JtbdError]) -> None:
         """Interviews whose file is gone leave every output; their results and decisions stay in the workspace."""
