@@ -64,6 +64,12 @@ def _code_fingerprint() -> str:
 _CODE: str | None = None
 
 
+def _transcription_fingerprint(interview: Interview, settings: Settings) -> str:
+    from .transcribe import transcription_fingerprint
+
+    return transcription_fingerprint(interview, settings)
+
+
 def _plural(n: int) -> str:
     return "" if n == 1 else "s"
 
@@ -348,7 +354,7 @@ class Runner:
                     if step is None:
                         continue
                     if engine is None:
-                        engine = make_engine(self.settings, work_of([step.interview, *todo]) + len(ready), on_progress=self._partial)
+                        engine = make_engine(self.settings, work_of([step.interview, *self._likely_todo(todo)]) + len(ready), on_progress=self._partial)
                         self.result.engine = engine.name
                     engine.submit(step)
                     in_flight += 1
@@ -362,6 +368,13 @@ class Runner:
         finally:
             if engine is not None:
                 engine.close()
+
+    def _likely_todo(self, interviews) -> list[Interview]:
+        """Those of `interviews` with a step the manifest does not hold (a guess: a changed setting is
+        only found step by step), so that one new file in a large folder does not start workers."""
+        manifest = self.ws._manifest()
+        return [i for i in interviews if any(not manifest.get(i.id, {}).get(stage) for stage in self._stages)
+                or manifest[i.id].get("transcribe") != _hash_text(i.sha256, _transcription_fingerprint(i, self.settings))]
 
     def _guarded(self, interview: Interview, fn: Callable, arg) -> Step | None:
         """Driver-side work for one interview; its failure is that interview's one line."""

@@ -53,7 +53,9 @@ def test_worker_processes_give_the_same_results_as_one_process(tmp_path):
     assert run(single, Settings(progress=False, workers=1), STEPS).engine == "this process"
     assert _results(pooled) == _results(single) and len(_results(single)) == 12 * len(RESULTS)
     again = run(pooled, Settings(progress=False, workers=2), STEPS)
-    assert again.engine == "" and not again.done.get("extract") and len(again.skipped["coach"]) == 12
+    # only the bad file is tried again, in this process: one file is not worth starting workers for
+    assert again.engine == "this process" and not again.done.get("extract") and len(again.skipped["coach"]) == 12
+    assert len(again.failures) == 1 and "broken.docx" in again.failures[0]
 
 
 def test_no_terminal_gets_one_line_per_stage_and_an_unchanged_rerun_does_no_work(tmp_path):
