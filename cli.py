@@ -25,6 +25,9 @@ def _settings(args: argparse.Namespace, folder: Path | None):
         "num_speakers": getattr(args, "speakers", None),
         "progress": False if getattr(args, "no_progress", False) else None,
         "redact": {"level": args.redact} if getattr(args, "redact", None) else None,
+        "workers": getattr(args, "workers", None),
+        "engine": getattr(args, "engine", None),
+        "ray_address": getattr(args, "address", None),
     }
     settings = load_settings(folder, **overrides)
     for spec in getattr(args, "role", None) or []:
@@ -51,7 +54,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
     stages = tuple(s for s in STAGES if s not in (args.skip or []))
     result = run(folder, _settings(args, folder), stages)
-    done = sum(len(v) for k, v in result.done.items() if k in ("transcribe", "extract"))
+    done = sum(len(v) for v in result.done.values())
     problems = f", {len(result.failures)} problem{'' if len(result.failures) == 1 else 's'}" if result.failures else ""
     problems += f", {len(result.warnings)} warning{'' if len(result.warnings) == 1 else 's'}" if result.warnings else ""
     say(f"{len(result.analysed)} of {result.files} interview files analysed{problems}; "
@@ -127,7 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--extractor", choices=EXTRACTORS, help="auto (default): hybrid when an LLM is configured, else the trained offline classifier")
     p.add_argument("--role", action="append", metavar="ID:SPEAKER=ROLE", help="override a speaker's role, e.g. 02-meal-kit:Sam=interviewer (repeatable)")
     p.add_argument("--skip", action="append", choices=["coach", "synthesize", "report", "export"], help="leave a stage out (repeatable)")
-    p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.add_argument("--no-progress", action="store_true", help="no progress bars: one line per finished stage")
+    p.add_argument("--workers", type=int, metavar="N", help="interviews worked on at once (default: the cores available; on Ray, the cluster's CPUs)")
+    p.add_argument("--engine", choices=["local", "ray"], help="local (default): worker processes here; ray: a Ray cluster (pip install ray)")
+    p.add_argument("--address", metavar="ADDR", help="with --engine ray: the cluster to use, e.g. ray://head:10001 or auto (default: $RAY_ADDRESS, else a local one)")
     redact = p.add_mutually_exclusive_group()
     redact.add_argument("--redact", nargs="?", const="outputs", choices=["llm", "outputs", "off"], metavar="LEVEL",
                         help="mask personal data: llm (the default with an LLM configured: everything sent to it), "

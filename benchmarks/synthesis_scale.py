@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-CORPUS = Path("/work/shared/corpora/anthropic-interviewer")
+# $JTBD_CORPUS, else the shared corpus beside this checkout (../shared/corpora/anthropic-interviewer)
+CORPUS = Path(os.environ.get("JTBD_CORPUS") or ROOT.parent / "shared" / "corpora" / "anthropic-interviewer")
 
 
 def _extract_one(args: tuple[str, str]) -> str:
@@ -132,6 +133,7 @@ def fit_exponent(ns: list[int], times: list[float]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("corpus_path", nargs="?", type=Path, help="the corpus folder (default: $JTBD_CORPUS or ../shared/corpora/anthropic-interviewer)")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--workspace", type=Path, help="a jtbd-results folder; use its interviews/*/extraction.json instead")
     parser.add_argument("--sizes", default="100,250,500,1000,1248")
@@ -148,7 +150,7 @@ def main() -> None:
         clustering_only([int(s) for s in args.clustering_only.split(",")])
         return
     sizes = [int(s) for s in args.sizes.split(",")]
-    folder = args.workspace / "interviews" if args.workspace else prepare(args.corpus, args.cache, max(sizes), args.jobs)
+    folder = args.workspace / "interviews" if args.workspace else prepare(args.corpus_path or args.corpus, args.cache, max(sizes), args.jobs)
     rows = []
     print(f"{'N':>6} {'items':>7} {'largest':>7} {'clusters':>8} {'patterns':>8} {'load s':>7} {'model s':>7} {'embed s':>8} {'synth s':>8} {'total s':>8} {'peak MB':>8}  k")
     for n in sizes:

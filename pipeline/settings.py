@@ -136,6 +136,11 @@ class Settings(BaseModel):
                     "reviewed interviews ('N of M reviewed participants'); all: reviewed interviews' accepted items and the "
                     "drafts of the others, over all interviews; reviewed: reviewed interviews only, always.")
     progress: bool = True
+    # where the per-interview steps run; none of these changes a result, so none joins a stage key
+    workers: int | None = Field(default=None, ge=1, description="Worker processes (local) or Ray actors; default: the cores available (local), the cluster's CPUs (Ray).")
+    engine: Literal["local", "ray"] = Field(default="local", description="local: worker processes on this machine; ray: a Ray cluster (pip install 'jtbd-analyser[ray]').")
+    ray_address: str | None = Field(default=None, description="Ray cluster address (e.g. ray://head:10001 or auto); default: $RAY_ADDRESS, else a local cluster for the run.")
+    ray_shared_folder: bool = Field(default=False, description="The interview folder is mounted at the same path on every Ray node: workers read files there instead of receiving them as bytes.")
     redact: RedactSettings = Field(default_factory=RedactSettings)
 
     @model_validator(mode="before")

@@ -98,7 +98,7 @@ def load_whisper(folder: str, device: str, compute_type: str):
     from faster_whisper import WhisperModel
 
     try:
-        return WhisperModel(folder, device=device, compute_type=compute_type, cpu_threads=os.cpu_count() or 1, local_files_only=True)
+        return WhisperModel(folder, device=device, compute_type=compute_type, cpu_threads=int(os.environ.get("JTBD_CPU_THREADS") or os.cpu_count() or 1), local_files_only=True)
     except (RuntimeError, ValueError) as exc:
         raise ConfigError(f"cannot load whisper model: {str(exc).splitlines()[0]}", folder) from None
 
