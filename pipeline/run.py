@@ -395,8 +395,8 @@ class Runner:
 
     def _folder_outputs(self, stage: str) -> list[Path]:
         if stage == "synthesize":
-            return [self.ws.synthesis_path, self.ws.root / "synthesis.md"]
-        return [self.ws.report_dir / "index.html"] if stage == "report" else [self.ws.exports_dir]
+            return [self.ws.synthesis_path, self.ws.synthesis_md_path]
+        return [self.ws.report_path] if stage == "report" else [self.ws.exports_dir]
 
     def _folder_key(self, stage: str) -> str:
         """A hash over everything the stage reads: every current interview's results and review
@@ -472,7 +472,7 @@ class Runner:
         export(self.ws, self.settings)
         bar.finish("wrote the exports")
         for interview_id in self.ws.retired_ids():  # its file left the folder: so does its export
-            (self.ws.exports_dir / f"{interview_id}.md").unlink(missing_ok=True)
+            self.ws.interview_export_path(interview_id).unlink(missing_ok=True)
         self.result.outputs.append(self.ws.exports_dir)
 
     # the whole job -------------------------------------------------------------

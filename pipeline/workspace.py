@@ -175,6 +175,10 @@ class Workspace:
     def exports_dir(self) -> Path:
         return self.root / "exports"
 
+    def interview_export_path(self, interview_id: str) -> Path:
+        """exports/<id>.md: one interview's items and notes as Markdown."""
+        return self.exports_dir / f"{interview_id}.md"
+
     @property
     def cache_dir(self) -> Path:
         return self.root / "cache"

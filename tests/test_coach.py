@@ -132,5 +132,5 @@ def test_coach_file_renders_text(tmp_path):
     path.write_text("Interviewer: Wouldn't you say the old tool was slow?\nMaya: It was. I was worried the new one would cost too much.\n"
                     "Interviewer: Why was that important?\nMaya: Because we've always done it by hand.\n", encoding="utf-8")
     text = coach_file(path, Settings())
-    assert "[leading]" in text and "Wouldn't you say the old tool was slow?" in text
+    assert "[leading] turn 1: Wouldn't you say the old tool was slow?" in text  # turns counted from 1, as everywhere
     assert "Never reached" in text

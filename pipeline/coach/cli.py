@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from schemas import CoachReport
+from schemas.vocabulary import clock, stage_label, turn_ref
 
 from ..extract import extract
 from ..ingest import interview_for
@@ -20,7 +21,7 @@ def coach_file(path: Path, settings: Settings, as_json: bool = False) -> str:
 
 
 def _stamp(seconds: float | None) -> str:
-    return "" if seconds is None else f" at {int(seconds // 60)}:{int(seconds % 60):02d}"
+    return f" at {clock(seconds)}" if seconds is not None else ""
 
 
 def render_text(report: CoachReport) -> str:
@@ -29,15 +30,15 @@ def render_text(report: CoachReport) -> str:
         f"Interview coach: {report.interview_id}",
         f"Talk: participant {talk.participant_share:.0%} of words ({talk.participant_words} vs interviewer "
         f"{talk.interviewer_words}); longest interviewer turn {talk.longest_interviewer_monologue_words} words"
-        f"{'' if talk.longest_interviewer_monologue_turn is None else f' (turn {talk.longest_interviewer_monologue_turn})'}"
+        f"{'' if talk.longest_interviewer_monologue_turn is None else f' ({turn_ref(talk.longest_interviewer_monologue_turn)})'}"
         f", not counting the script's intro; {talk.probe_count} 'why was that important'-style probes",
         "",
         f"Questions to rephrase ({len(report.flags)}):" if report.flags else "Questions: nothing to rephrase.",
     ]
     for flag in report.flags:
-        lines += [f"  [{flag.kind}] turn {flag.turn}{_stamp(flag.start)}: {flag.text}",
+        lines += [f"  [{flag.kind}] {turn_ref(flag.turn)}{_stamp(flag.start)}: {flag.text}",
                   f"      why: {flag.reason}", f"      try: {flag.better}"]
-    lines += ["", f"Explored stages: {', '.join(report.stages_explored) or 'none'}",
+    lines += ["", f"Explored stages: {', '.join(stage_label(s) for s in report.stages_explored) or 'none'}",
               f"Explored forces: {', '.join(report.forces_explored) or 'none'}"]
     if report.gaps:
         lines.append("Never reached, and what to ask next time:")

@@ -22,10 +22,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from schemas import Extraction, Force
+from schemas.vocabulary import KIND_FIELDS
 
 from .chunking import merge_items, same_evidence
 
-KINDS = ("struggling_moments", "alternatives", "workarounds", "decision_criteria", "desired_outcomes")
+KINDS = tuple(field for field in KIND_FIELDS.values() if field != "forces")  # the items merged from both readings
 MAX_DROPPED = 0.1
 MAX_INCOHERENT = 0.15
 MIN_AGREEMENT = 0.38

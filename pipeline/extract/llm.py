@@ -34,6 +34,7 @@ from schemas import (
     item_id,
 )
 from schemas.extraction import ForceType, ItemKind, JobDimension, Stage
+from schemas.vocabulary import KIND_FIELDS
 
 from ..grounding import locate
 from ..llm import LLMCache, Usage, complete_structured
@@ -190,13 +191,8 @@ def build_extraction(transcript: Transcript, items: list[Item], extractor: str, 
         transcript_sha256=transcript_sha256(transcript),
         extractor=extractor,
         stages=stage_spans(items),
-        forces=by_kind.get("force", []),
-        struggling_moments=by_kind.get("struggling_moment", []),
-        alternatives=by_kind.get("alternative", []),
-        workarounds=by_kind.get("workaround", []),
-        decision_criteria=by_kind.get("decision_criterion", []),
-        desired_outcomes=by_kind.get("desired_outcome", []),
         llm=usage,
+        **{field: by_kind.get(kind, []) for kind, field in KIND_FIELDS.items()},
     )
 
 
