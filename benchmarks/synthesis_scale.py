@@ -71,15 +71,16 @@ def measure(folder: Path, n: int, embedding: str) -> dict:
     from pipeline.embeddings import embed
     from pipeline.settings import Settings
     from pipeline.synthesize import synthesize
-    from pipeline.synthesize.collect import collect_members
+    from pipeline.synthesize.collect import Reviewed, collect_members
     from pipeline.workspace import read_model
     from schemas import Extraction, Transcript
 
     t0 = time.perf_counter()
     ids = sorted(p.name for p in folder.iterdir() if (p / "extraction.json").is_file())[:n]
-    reviewed = [(read_model(folder / i / "transcript.json", Transcript), read_model(folder / i / "extraction.json", Extraction)) for i in ids]
+    reviewed = [Reviewed(read_model(folder / i / "transcript.json", Transcript), read_model(folder / i / "extraction.json", Extraction), False)
+                for i in ids]
     settings = Settings(embedding=embedding, progress=False)
-    members = collect_members([e for _, e in reviewed])
+    members = collect_members(reviewed)
     t1 = time.perf_counter()
     embed(["warm up the model"], settings, None)  # model loading is timed apart from embedding
     tm = time.perf_counter()
