@@ -182,6 +182,16 @@ def test_a_wish_is_read_only_from_what_the_participant_gets_to_do(quote, phrases
     assert verb_phrases(quote) == phrases
 
 
+
+@pytest.mark.parametrize("quote, scene", [
+    ("I find I don't have frustrated feelings much at all.", None),  # real (corpus): a struggle denied
+    ("but I also don't have the time to do all the searching to find the information.",
+     "I also don't have the time to do all the searching to find the information"),
+])
+def test_a_situation_is_a_struggle_the_participant_had_not_one_they_deny(quote, scene):
+    from pipeline.synthesize.parts import situation_phrases
+    assert (situation_phrases(quote) or [None])[0] == scene
+
 # job stories and statements -------------------------------------------------------------------
 STORY = re.compile(r"^When [^,].+, I want to .+, so I can .+\.$")
 

@@ -23,7 +23,7 @@ _OPENERS = re.compile(r"^(?:(?:and|but|so|because|then|also|well|honestly|actual
 _TO_HEADS = {"help", "helps", "helped", "helping", "let", "lets", "letting", "allow", "allows", "allowed", "enable", "enables",
              "enabled", "want", "wanted", "need", "needed", "like", "love", "able", "can", "could", "try", "tried", "use", "used", "using"}
 _EMPTY_VERBS = {"be", "do", "go", "say", "mean", "come", "happen", "seem", "help", "let", "imagine", "tell", "give", "put", "ask", "want", "need", "use", "try",
-                "love", "like", "wish", "hope", "prefer"}
+                "love", "like", "wish", "hope", "prefer", "risk", "avoid", "stop", "worry"}
 _VAGUE_VERBS = {"get", "have", "make", "think", "know", "see", "feel", "take", "support", "keep", "look", "start"}  # fine with an object
 # A situation is a scene of the struggle: a time, an amount, a routine, or the struggle said in words.
 _SCENE = re.compile(r"\d|\b(every|each|always|never|hours?|days?|weeks?|weekends?|nights?|minutes?|months?|deadlines?|before|after|"
@@ -88,6 +88,8 @@ def situation_phrases(quote: str) -> list[str]:
         phrase = to_present(phrase) if phrase else phrase
         if phrase[:3] in ("We ", "We'"):
             phrase = "w" + phrase[1:]  # it follows "When"
+        if _NO_STRUGGLE.search(phrase):
+            continue  # "I don't have frustrated feelings much at all": the struggle denied is no scene
         if phrase and reads_alone(phrase) and not _is_question(phrase) and _SCENE.search(phrase):
             found.append((_situation_score(phrase) + (2 if tok.dep_ == "ROOT" else 0), phrase))
     return [p for _, p in sorted(found, key=lambda f: -f[0])]
@@ -134,6 +136,8 @@ def verb_phrases(quote: str) -> list[str]:
     return [p for _, p in sorted(found, key=lambda f: -f[0])]
 
 
+_NO_STRUGGLE = re.compile(r"(?:\bnot\b|\bnever\b|n't\b|\bno\b)[^.]{0,30}\b(?:frustrat\w*|stress\w*|struggl\w*|worr\w*|annoy\w*|overwhelm\w*|stuck|hard|difficult)",
+                          re.I)
 _TRAILING = re.compile(r"[,\s]+(?:too|as well|also|again|either|anyway|though|rather|instead)$", re.I)
 _GENERIC_YOU = re.compile(r"\b(?:you|your|yours|yourself)\b", re.I)  # "bug your coworkers": said of anyone
 _THEIRS = re.compile(r"\b(?:their|his|her)\b", re.I)  # "strengthen their knowledge": someone else's gain
