@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.coach.rules import Asked, assess_questions
-from pipeline.evaluate import Labelled, load_labelled
+from pipeline.evaluate import Labelled, TypeScore, load_labelled
 from schemas import GoldQuestion, Transcript
 
 FLAG_KINDS = ("leading", "hypothetical", "closed", "either_or")
@@ -58,24 +58,10 @@ def score_planted(folder: Path) -> PlantedScore:
 
 
 # labelled questions (evalsets) -----------------------------------------------------------------
-@dataclass
-class Counts:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
+class Counts(TypeScore):
+    """True and false positives and misses of one question flag; precision, recall and F1 as for forces."""
 
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+    type: str = ""
 
     def add(self, predicted: bool, gold: bool) -> None:
         self.tp += predicted and gold

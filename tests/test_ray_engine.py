@@ -15,13 +15,12 @@ import pytest
 
 from pipeline.run import run
 from pipeline.settings import Settings
+from tests.corpus import RESULTS, corpus_folder, results
 
 ray = pytest.importorskip("ray", reason="ray is not installed (pip install 'jtbd-analyser[ray]')")
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = Path(os.environ.get("JTBD_CORPUS") or ROOT.parent / "shared" / "corpora" / "anthropic-interviewer")
 STEPS = ("transcribe", "extract", "coach")
-RESULTS = ("transcript.auto.json", "transcript.json", "extraction.json", "coach.json")
 
 
 @pytest.fixture(scope="module")
@@ -40,21 +39,6 @@ def _text_samples(folder: Path) -> Path:
         if path.suffix in (".md", ".txt", ".vtt", ".srt") and path.name != "README.md":
             shutil.copy(path, folder / path.name)
     return folder
-
-
-def _corpus_folder(folder: Path, n: int) -> Path:
-    files = sorted(p for p in CORPUS.glob("*.md") if p.name.lower() != "readme.md")[:n]
-    if len(files) < n:
-        pytest.skip(f"needs {n} interviews of the corpus at {CORPUS} (set JTBD_CORPUS)")
-    folder.mkdir()
-    for path in files:
-        shutil.copy(path, folder / path.name)
-    return folder
-
-
-def _results(folder: Path) -> dict[str, bytes]:
-    base = folder / "jtbd-results" / "interviews"
-    return {f"{d.name}/{name}": (d / name).read_bytes() for d in sorted(base.iterdir()) for name in RESULTS if (d / name).is_file()}
 
 
 def _driver(folder: Path, address: str) -> subprocess.Popen:
@@ -79,12 +63,12 @@ def test_ray_gives_byte_identical_per_interview_results_to_the_local_engine(clus
     assert run(local, Settings(progress=False, workers=1), STEPS).ok
     result = run(on_ray, Settings(progress=False, engine="ray"), STEPS)
     assert result.ok and sorted(result.done["extract"]) == sorted(result.analysed) and len(result.analysed) == 6
-    expected, got = _results(local), _results(on_ray)
+    expected, got = results(local), results(on_ray)
     assert len(expected) == 6 * len(RESULTS) and got == expected
 
 
 def test_a_worker_killed_mid_run_is_restarted_and_the_run_completes(cluster, tmp_path):
-    folder = _corpus_folder(tmp_path / "corpus", 16)
+    folder = corpus_folder(tmp_path / "corpus", 16)
     proc = _driver(folder, cluster)
     interviews = folder / "jtbd-results" / "interviews"
     _wait_for(lambda: interviews.is_dir() and any(interviews.glob("*/extraction.json")), 240, proc)
@@ -102,7 +86,7 @@ def test_a_worker_killed_mid_run_is_restarted_and_the_run_completes(cluster, tmp
 
 
 def test_a_driver_killed_mid_run_resumes_with_nothing_lost_or_done_twice(cluster, tmp_path):
-    folder = _corpus_folder(tmp_path / "corpus", 12)
+    folder = corpus_folder(tmp_path / "corpus", 12)
     proc = _driver(folder, cluster)
     interviews = folder / "jtbd-results" / "interviews"
     _wait_for(lambda: interviews.is_dir() and len(list(interviews.glob("*/coach.json"))) >= 2, 240, proc)
@@ -115,6 +99,6 @@ def test_a_driver_killed_mid_run_resumes_with_nothing_lost_or_done_twice(cluster
     assert finished <= set(again.skipped["coach"]) and not finished & set(again.done.get("coach", []))
     assert set(again.done.get("coach", [])) | finished == set(again.analysed)
     assert not list(folder.rglob("*.tmp"))
-    reference = _corpus_folder(tmp_path / "reference", 12)
+    reference = corpus_folder(tmp_path / "reference", 12)
     assert run(reference, Settings(progress=False, workers=1), STEPS).ok
-    assert _results(folder) == _results(reference)
+    assert results(folder) == results(reference)

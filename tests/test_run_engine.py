@@ -1,6 +1,5 @@
 """The run loop's engines and console: worker processes, one line per stage, unchanged re-runs."""
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -9,18 +8,11 @@ import pytest
 
 from pipeline.run import run
 from pipeline.settings import Settings
+from tests.corpus import RESULTS, corpus_folder, results
+from tests.test_run import GOOD
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = Path(os.environ.get("JTBD_CORPUS") or ROOT.parent / "shared" / "corpora" / "anthropic-interviewer")
 STEPS = ("transcribe", "extract", "coach")
-RESULTS = ("transcript.auto.json", "transcript.json", "extraction.json", "coach.json")
-GOOD = """Interviewer: When did you first start thinking the old way wasn't good enough?
-Maya: Last spring. I was fed up with chasing invoices every Friday; it took me five hours a week.
-Interviewer: What happened next?
-Maya: A friend showed me an app that sent reminders by itself, and I loved that it did the chasing for me.
-Interviewer: What gave you pause?
-Maya: I was worried it would be too expensive for a one-person business. We'd always done it in a spreadsheet.
-"""
 
 
 def jtbd(*args):
@@ -28,30 +20,15 @@ def jtbd(*args):
     return subprocess.run([sys.executable, "-m", "cli", *args], cwd=ROOT, capture_output=True, text=True, env=env, timeout=900)
 
 
-def _corpus_folder(folder: Path, n: int) -> Path:
-    files = sorted(p for p in CORPUS.glob("*.md") if p.name.lower() != "readme.md")[:n]
-    if len(files) < n:
-        pytest.skip(f"needs {n} interviews of the corpus at {CORPUS} (set JTBD_CORPUS)")
-    folder.mkdir()
-    for path in files:
-        shutil.copy(path, folder / path.name)
-    return folder
-
-
-def _results(folder: Path) -> dict[str, bytes]:
-    base = folder / "jtbd-results" / "interviews"
-    return {f"{d.name}/{name}": (d / name).read_bytes() for d in sorted(base.iterdir()) for name in RESULTS if (d / name).is_file()}
-
-
 def test_worker_processes_give_the_same_results_as_one_process(tmp_path):
-    pooled, single = _corpus_folder(tmp_path / "pooled", 12), _corpus_folder(tmp_path / "single", 12)
+    pooled, single = corpus_folder(tmp_path / "pooled", 12), corpus_folder(tmp_path / "single", 12)
     (pooled / "broken.docx").write_bytes(b"PK\x03\x04 not a document")  # one bad file: one line, the rest goes on
     result = run(pooled, Settings(progress=False, workers=2), STEPS)
     assert result.engine == "2 worker processes"
     assert len(result.analysed) == 12 and len(result.failures) == 1 and "broken.docx" in result.failures[0]
     assert result.analysed == sorted(result.analysed)  # folder order, whatever order workers finished in
     assert run(single, Settings(progress=False, workers=1), STEPS).engine == "this process"
-    assert _results(pooled) == _results(single) and len(_results(single)) == 12 * len(RESULTS)
+    assert results(pooled) == results(single) and len(results(single)) == 12 * len(RESULTS)
     again = run(pooled, Settings(progress=False, workers=2), STEPS)
     # only the bad file is tried again, in this process: one file is not worth starting workers for
     assert again.engine == "this process" and not again.done.get("extract") and len(again.skipped["coach"]) == 12
