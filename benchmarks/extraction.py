@@ -1,15 +1,19 @@
-"""Offline extraction speed and yield, per extractor: time per interview after loading (mean, p95),
-forces per interview, and the size of the shipped classifier weights.
+"""Offline extraction speed and yield, per extractor: time per interview after loading (wall mean
+and p95, CPU seconds of the process, all threads), the load time (spaCy, the weights and the
+MiniLM encoder, with its backend), forces per interview, and the size of the shipped weights.
 
     .venv/bin/python benchmarks/extraction.py [FOLDER] [-n 20] [--extractor classifier rules]
+    JTBD_MINILM_BACKEND=torch .venv/bin/python benchmarks/extraction.py   # sentence-transformers on torch
 
 FOLDER defaults to evalsets/teachers (13 real interviews the classifier was not trained on).
 Embeddings are not cached between interviews here (a fresh cache directory per run), so the
-time is what a first run pays.
+time is what a first run pays. The load average is printed with the figures: on a shared
+machine CPU seconds are steadier than wall time.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -20,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from pipeline.embeddings import minilm_backend  # noqa: E402
 from pipeline.evaluate import load_transcript  # noqa: E402
 from pipeline.extract.classifier import WEIGHTS_PATH, extract_classifier, load_model  # noqa: E402
 from pipeline.extract.rules import extract_rules  # noqa: E402
@@ -32,21 +37,37 @@ def files_in(folder: Path, n: int | None = None) -> list[Path]:
     return paths[:n] if n else paths
 
 
+def _p95(values: list[float]) -> float:
+    return sorted(values)[max(0, int(len(values) * 0.95) - 1)]
+
+
+def _load_average() -> str:
+    try:
+        return " ".join(f"{v:.2f}" for v in os.getloadavg())
+    except OSError:
+        return "?"
+
+
 def run(extractor: str, paths: list[Path]) -> None:
-    times, counts, types = [], [], Counter()
+    times, cpu, counts, types = [], [], [], Counter()
     with tempfile.TemporaryDirectory() as cache:
         extract = (lambda t: extract_classifier(t, cache_dir=Path(cache))) if extractor == "classifier" else extract_rules
+        started, cpu_started = time.perf_counter(), time.process_time()
         extract(load_transcript(paths[0]))  # load the models once, as a run does
+        if extractor == "classifier":
+            print(f"classifier  first interview with MiniLM loading ({minilm_backend()}): "
+                  f"{time.perf_counter() - started:.1f} s, {time.process_time() - cpu_started:.1f} CPU s")
         for path in paths:
             transcript = load_transcript(path)
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             extraction = extract(transcript)
             times.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - cpu_started)
             counts.append(len(extraction.forces))
             types.update(f.type for f in extraction.forces)
-    p95 = sorted(times)[max(0, int(len(times) * 0.95) - 1)]
-    print(f"{extractor:<11} {len(paths)} interviews: {statistics.mean(times):.2f} s mean, {p95:.2f} s p95 per interview; "
-          f"{statistics.mean(counts):.1f} forces per interview ({dict(types)})")
+    print(f"{extractor:<11} {len(paths)} interviews: {statistics.mean(times):.2f} s mean, {_p95(times):.2f} s p95 per interview "
+          f"({statistics.mean(cpu):.2f} CPU s mean, {_p95(cpu):.2f} p95); {statistics.mean(counts):.1f} forces per interview "
+          f"({dict(types)}); load average {_load_average()}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-n", type=int, default=None)
     parser.add_argument("--extractor", nargs="+", default=["classifier", "rules"])
     args = parser.parse_args(argv)
+    print(f"load average {_load_average()}, {os.cpu_count()} CPUs")
     started = time.perf_counter()
     load_nlp()
     load_model()

