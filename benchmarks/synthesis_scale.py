@@ -66,6 +66,84 @@ def prepare(corpus: Path, cache: Path, limit: int, jobs: int) -> Path:
     return out
 
 
+# Perturbed wording for sizes beyond the corpus: copy k of an interview swaps these words for the
+# k-th of their alternatives (k counted per word, so copies differ from each other), in the
+# transcript and in every quote alike, so quotes stay verbatim and every copy is embedded anew.
+SWAPS = {
+    "really": ["truly", "genuinely", "honestly"], "very": ["quite", "super", "extremely"], "just": ["simply", "only", "merely"],
+    "think": ["believe", "reckon", "feel"], "use": ["employ", "rely on", "work with"], "using": ["employing", "relying on", "working with"],
+    "work": ["job", "labour", "tasks"], "time": ["hours", "moments", "while"], "things": ["stuff", "matters", "items"],
+    "thing": ["matter", "item", "point"], "good": ["fine", "solid", "nice"], "great": ["excellent", "wonderful", "superb"],
+    "help": ["assist", "support", "aid"], "make": ["create", "produce", "build"], "get": ["obtain", "receive", "gain"],
+    "know": ["understand", "realise", "see"], "want": ["wish", "would like", "hope"], "need": ["require", "must have", "lack"],
+    "people": ["folks", "persons", "humans"], "also": ["too", "as well", "besides"], "actually": ["in fact", "really", "indeed"],
+    "maybe": ["perhaps", "possibly", "probably"], "hard": ["difficult", "tough", "tricky"], "easy": ["simple", "effortless", "painless"],
+    "often": ["frequently", "regularly", "usually"], "sometimes": ["occasionally", "at times", "now and then"],
+    "started": ["began", "commenced", "got going"], "try": ["attempt", "test", "give a go"], "idea": ["notion", "thought", "concept"],
+    "problem": ["issue", "trouble", "difficulty"], "able": ["capable", "in a position", "free"], "better": ["improved", "nicer", "stronger"],
+    "lot": ["ton", "great deal", "bunch"], "different": ["various", "distinct", "other"], "kind": ["sort", "type", "form"],
+    "write": ["draft", "compose", "pen"], "writing": ["drafting", "composing", "authoring"], "tool": ["program", "app", "instrument"],
+}
+_SWAP_RE = None
+
+
+def perturb(text: str, copy: int) -> str:
+    import re
+
+    global _SWAP_RE
+    _SWAP_RE = _SWAP_RE or re.compile(r"\b(" + "|".join(map(re.escape, SWAPS)) + r")\b", re.I)
+
+    def swap(m):
+        word = m.group(0)
+        new = SWAPS[word.lower()][(copy - 1 + len(word)) % 3]
+        return new[0].upper() + new[1:] if word[0].isupper() else new
+    return _SWAP_RE.sub(swap, text)
+
+
+def _copy_one(args: tuple[str, str, int]) -> None:
+    from pipeline.workspace import read_model, write_model
+    from schemas import Extraction, Transcript
+
+    source, target, copy = Path(args[0]), Path(args[1]), args[2]
+    transcript = read_model(source / "transcript.json", Transcript)
+    extraction = read_model(source / "extraction.json", Extraction)
+    new_id = f"{transcript.interview.id}-v{copy}"
+    transcript.interview.id = new_id
+    for turn in transcript.turns:
+        turn.text = perturb(turn.text, copy)
+    texts = {t.index: t.text for t in transcript.turns}
+    extraction.interview_id = new_id
+    for item in extraction.items():
+        quote = item.quote
+        quote.text = perturb(quote.text, copy)
+        at = texts.get(quote.turn, "").find(quote.text)
+        if at >= 0:
+            quote.start_char, quote.end_char = at, at + len(quote.text)
+    write_model(target / "transcript.json", transcript)
+    write_model(target / "extraction.json", extraction)
+
+
+def scaled(folder: Path, n: int, jobs: int) -> Path:
+    """A folder of n interviews: the extracted corpus, then perturbed copies of it (see SWAPS)."""
+    originals = sorted(p for p in folder.iterdir() if (p / "extraction.json").is_file())
+    if n <= len(originals):
+        return folder
+    copies = math.ceil(n / len(originals)) - 1
+    out = folder.with_name(f"{folder.name}-x{copies + 1}")
+    todo = []
+    for p in originals:
+        (out / p.name).mkdir(parents=True, exist_ok=True)
+        for f in ("transcript.json", "extraction.json"):
+            if not (out / p.name / f).exists():
+                (out / p.name / f).symlink_to(p / f)
+        todo += [(str(p), str(out / f"{p.name}-v{k}"), k) for k in range(1, copies + 1) if not (out / f"{p.name}-v{k}" / "extraction.json").is_file()]
+    if todo:
+        print(f"writing {len(todo)} perturbed copies into {out} ...", flush=True)
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            list(pool.map(_copy_one, todo, chunksize=32))
+    return out
+
+
 def measure(folder: Path, n: int, embedding: str) -> dict:
     """One size in this process (called in a child): load, embed cold, synthesize warm."""
     from pipeline.embeddings import embed
@@ -152,6 +230,7 @@ def main() -> None:
         return
     sizes = [int(s) for s in args.sizes.split(",")]
     folder = args.workspace / "interviews" if args.workspace else prepare(args.corpus_path or args.corpus, args.cache, max(sizes), args.jobs)
+    folder = scaled(folder, max(sizes), args.jobs)
     rows = []
     print(f"{'N':>6} {'items':>7} {'largest':>7} {'clusters':>8} {'patterns':>8} {'load s':>7} {'model s':>7} {'embed s':>8} {'synth s':>8} {'total s':>8} {'peak MB':>8}  k")
     for n in sizes:

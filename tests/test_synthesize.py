@@ -557,3 +557,44 @@ def test_estimated_outcomes_said_once_rank_below_patterns():
     ranked = rank_outcomes([outcome("o-single", ["a"], 9.0), outcome("o-pattern", ["a", "b"], 4.0)])
     assert [o.id for o in ranked] == ["o-pattern", "o-single"]
     assert frequency(21, 21) == 1.0 and 0.2 < frequency(1, 21) < 0.25  # relative to the most-said outcome, not to N
+
+
+@pytest.fixture(scope="module")
+def real_reviewed():
+    """Rules extractions of the 48 real dev-set interviews (evalsets/real), as drafts."""
+    from pathlib import Path
+
+    from pipeline.extract.rules import extract_rules
+    from pipeline.labelled import load_labelled
+
+    items = load_labelled(Path(__file__).resolve().parents[1] / "evalsets" / "real")
+    return [Reviewed(i.transcript, extract_rules(i.transcript), False) for i in items]
+
+
+def test_batched_parsing_and_early_story_choice_change_no_output(real_reviewed, monkeypatch):
+    """What makes synthesis fast at scale (one batched spaCy pass without NER, stories read theme by
+    theme until the best are settled) gives byte for byte what one parse per call and every
+    candidate story give, on 48 real interviews."""
+    import contextlib
+
+    from pipeline.synthesize import language, stories
+
+    settings = Settings(embedding="lexical", progress=False, key_result_date=DATE)
+    fast = synthesize(real_reviewed, settings)
+    assert fast.job_stories and len(fast.clusters) > 100
+    monkeypatch.setattr(language, "parsed_ahead", lambda texts: contextlib.nullcontext())
+    monkeypatch.setattr(stories, "EARLY_CHOICE", False)
+    plain = synthesize(real_reviewed, settings)
+    assert fast.model_dump_json() == plain.model_dump_json()
+
+
+def test_parsed_ahead_serves_the_same_parse_and_lets_go():
+    from pipeline.synthesize import language
+
+    text = "I was spending every Friday chasing invoices for Acme Corp."
+    alone = language.parse(text)
+    with language.parsed_ahead([text, text]):
+        ahead = language.parse(text)
+        assert ahead is not alone and [(t.tag_, t.dep_, t.head.i, t.lemma_) for t in ahead] == [(t.tag_, t.dep_, t.head.i, t.lemma_) for t in alone]
+        assert language.parse(text, entities=True).ents  # entities come from a full parse, never the batch
+    assert language.parse(text) is alone  # the batch is let go after the block

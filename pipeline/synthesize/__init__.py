@@ -55,31 +55,33 @@ def synthesize(inputs: list[Reviewed], settings: Settings, cache_dir: Path | Non
     threshold = effective_threshold(settings.cluster_threshold, method)
     vectors = embed([m.text for m in members], settings, cache_dir) if members else np.zeros((0, 1), np.float32)
     labeller = None if method.startswith("lexical") else (lambda texts: embed(texts, settings, cache_dir))
-    infos: list[ClusterInfo] = []
-    for kind in CLUSTER_KINDS:
-        idx = [i for i, m in enumerate(members) if m.kind == kind]
-        infos += build_clusters(kind, [members[i] for i in idx], vectors[idx], threshold, total, basis)
-    name_themes(infos, labeller)
+    # every member's quote is read by the labels, the parts and the statements: parsed once, in one batch
+    with language.parsed_ahead(m.item.quote.text for m in members):
+        infos: list[ClusterInfo] = []
+        for kind in CLUSTER_KINDS:
+            idx = [i for i, m in enumerate(members) if m.kind == kind]
+            infos += build_clusters(kind, [members[i] for i in idx], vectors[idx], threshold, total, basis)
+        name_themes(infos, labeller)
 
-    survey = read_survey(Path(settings.survey_csv).expanduser()) if settings.survey_csv else {}
-    outcome_infos = [info for info in infos if info.cluster.kind == "desired_outcome"]
-    most = max((len(info.cluster.evidence.participants) for info in outcome_infos), default=1)
-    products = language.product_names([a.name for one in included for a in one.extraction.alternatives if counts(a, one.reviewed)])
-    scored = (outcome_score(info.cluster, info.members, survey, most, products) for info in outcome_infos)
-    outcomes = rank_outcomes([o for o in scored if o is not None])
-    date = settings.key_result_date or default_date()
-    pains = [(i.cluster, i.cluster.label) for i in infos if i.cluster.kind in ("push", "struggling_moment") and not i.cluster.singleton][:20]
-    synthesis = Synthesis(
-        interviews=[one.interview_id for one in inputs],
-        basis=basis,
-        counted=[one.interview_id for one in included],
-        method=_method(settings, method, threshold, members, survey),
-        clusters=[i.cluster for i in infos],
-        job_statements=job_statements(infos, products, total),
-        job_stories=job_stories(infos, products),
-        outcomes=outcomes,
-        objectives=objectives(outcomes, pains, date, total),
-    )
+        survey = read_survey(Path(settings.survey_csv).expanduser()) if settings.survey_csv else {}
+        outcome_infos = [info for info in infos if info.cluster.kind == "desired_outcome"]
+        most = max((len(info.cluster.evidence.participants) for info in outcome_infos), default=1)
+        products = language.product_names([a.name for one in included for a in one.extraction.alternatives if counts(a, one.reviewed)])
+        scored = (outcome_score(info.cluster, info.members, survey, most, products) for info in outcome_infos)
+        outcomes = rank_outcomes([o for o in scored if o is not None])
+        date = settings.key_result_date or default_date()
+        pains = [(i.cluster, i.cluster.label) for i in infos if i.cluster.kind in ("push", "struggling_moment") and not i.cluster.singleton][:20]
+        synthesis = Synthesis(
+            interviews=[one.interview_id for one in inputs],
+            basis=basis,
+            counted=[one.interview_id for one in included],
+            method=_method(settings, method, threshold, members, survey),
+            clusters=[i.cluster for i in infos],
+            job_statements=job_statements(infos, products, total),
+            job_stories=job_stories(infos, products),
+            outcomes=outcomes,
+            objectives=objectives(outcomes, pains, date, total),
+        )
     if settings.llm.configured and synthesis.clusters:
         from ..privacy import guard_synthesis
         from .llm_writer import rewrite_with_llm

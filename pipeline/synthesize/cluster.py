@@ -20,6 +20,7 @@ from .themes import CENTRED_SHIFT, centred, centres, label_themes
 
 EXACT_LIMIT = 4000  # 4000 items: 8M distances (64 MB); beyond, leader pre-clustering
 LEADER_CHUNK = 512
+SINGLE_MENTIONS_BY_MEANING = 1000
 # Lexical (TF-IDF) vectors share far fewer dimensions than sentence embeddings: paraphrases that
 # MiniLM puts at 0.45 apart sit near 0.8 lexically, so the lexical threshold is shifted.
 LEXICAL_SHIFT = 0.3
@@ -133,8 +134,14 @@ def build_clusters(kind: str, members: list[Member], vectors: np.ndarray, thresh
 
 
 def name_themes(infos: list[ClusterInfo], embed) -> None:
-    """Every theme's label, from its members' own phrases (themes.label_themes), in one batch."""
-    labels = label_themes([([m.item.quote.text for m in i.members], i.centre) for i in infos], embed)
+    """Every theme's label, from its members' own phrases (themes.label_themes), in one batch.
+    Patterns are labelled by meaning (the phrase nearest the theme's centre). So are single
+    mentions while a study has at most SINGLE_MENTIONS_BY_MEANING of them; beyond, at research-ops
+    scale, a single mention takes its longest phrase: embedding the phrases of thousands of
+    one-quote themes cost more than the rest of synthesis together, for labels nobody ranks."""
+    by_meaning = sum(i.cluster.singleton for i in infos) <= SINGLE_MENTIONS_BY_MEANING
+    labels = label_themes([([m.item.quote.text for m in i.members], i.centre if by_meaning or not i.cluster.singleton else None)
+                           for i in infos], embed)
     for info, label in zip(infos, labels):
         if label:
             info.cluster.label = label

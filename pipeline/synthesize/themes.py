@@ -104,7 +104,7 @@ def label_themes(groups: list[tuple[list[str], np.ndarray | None]], embed) -> li
                 counted[c.lower()] = counted.get(c.lower(), 0) + 1
                 originals.setdefault(c.lower(), c)
         per_theme.append((sorted(counted), counted, originals))
-    phrases = sorted({originals[k] for keys, _, originals in per_theme for k in keys})
+    phrases = sorted({originals[k] for (_, centre), (keys, _, originals) in zip(groups, per_theme) if centre is not None for k in keys})
     rows = dict(zip(phrases, embed(phrases))) if embed is not None and phrases else {}
     labels = []
     for (quotes, centre), (keys, counted, originals) in zip(groups, per_theme):
