@@ -124,6 +124,22 @@ def test_word_timestamps_are_monotonic_and_inside_the_recording(mono_transcript)
     assert first_answer.start > 3.0
 
 
+@pytest.mark.slow
+def test_one_speaker_setting_skips_voice_embeddings(interview_wav, monkeypatch):
+    """num_speakers = 1: nothing to separate, so no voice is embedded and every turn is one speaker's."""
+    from pipeline.audio import speakers
+
+    def refuse(*_):
+        raise AssertionError("voice embeddings computed for a one-speaker recording")
+
+    monkeypatch.setattr(speakers, "embed_phrases", refuse)
+    monkeypatch.setattr("pipeline.audio.transcribe.embed_phrases", refuse)
+    transcript = _transcribe(interview_wav, num_speakers=1)
+    assert len(transcript.speakers) == 1 and len(transcript.turns) == 1
+    assert "one speaker" in transcript.method
+    assert len(KEY_WORDS & set(normalise(transcript.turns[0].text))) >= 7
+
+
 def test_stereo_channels_separate_speakers_even_with_one_voice(lines, tmp_path):
     """Each speaker on their own microphone, a little bleed across: the channels, not the voices,
     decide (both lines are spoken in the same voice here, so embeddings could not)."""

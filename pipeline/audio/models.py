@@ -1,17 +1,11 @@
 """Where whisper models come from: bundled, assembled from split packages, or a local folder. Never downloaded."""
 from __future__ import annotations
 
-import importlib.metadata
 import importlib.util
 import os
 import shutil
-import sys
-import types
-import warnings
-from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
 
 from ..errors import ConfigError
 
@@ -105,25 +99,12 @@ def load_whisper(folder: str, device: str, compute_type: str):
 
 @lru_cache(maxsize=1)
 def load_voice_encoder():
-    """resemblyzer's speaker encoder (weights ship in its wheel), on CPU, once per process."""
-    with _pkg_resources_shim(), warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # resemblyzer's own scipy.ndimage imports
-        from resemblyzer import VoiceEncoder
+    """resemblyzer's speaker encoder, run in numpy (voice.py): its weights are read from the wheel's
+    pretrained.pt without importing resemblyzer or torch. Once per process (about 10 ms)."""
+    from .voice import load
 
-    return VoiceEncoder("cpu", verbose=False)
-
-
-@contextmanager
-def _pkg_resources_shim() -> Iterator[None]:
-    # resemblyzer imports webrtcvad, whose module does `import pkg_resources` only to read its own
-    # version; setuptools >= 81 no longer ships pkg_resources. Lend it that one call during the import.
-    if "pkg_resources" in sys.modules or importlib.util.find_spec("pkg_resources") is not None:
-        yield
-        return
-    shim = types.ModuleType("pkg_resources")
-    shim.get_distribution = lambda name: types.SimpleNamespace(version=importlib.metadata.version(name))  # type: ignore[attr-defined]
-    sys.modules["pkg_resources"] = shim
-    try:
-        yield
-    finally:
-        sys.modules.pop("pkg_resources", None)
+    folder = package_dir("resemblyzer")
+    weights = folder / "pretrained.pt" if folder else None
+    if weights is None or not weights.is_file():
+        raise ConfigError("the voice encoder's weights are missing: pip install resemblyzer")
+    return load(weights)

@@ -16,7 +16,8 @@ from .speakers import cluster_speakers, embed_phrases, phrases_to_turns, split_p
 from .tracks import separate_tracks, transcribe_tracks
 from .whisper import model_label, transcribe_words
 
-AUDIO_PIPELINE_VERSION = "3"  # bump whenever the same audio and settings would give a different transcript
+AUDIO_PIPELINE_VERSION = "4"  # bump whenever the same audio and settings would give a different transcript
+# 4: voice windows of long phrases side by side (no overlap); num_speakers = 1 embeds no voices
 WHISPER_SHARE = 0.85  # of the progress bar; speaker separation takes the rest
 
 
@@ -55,6 +56,8 @@ def _transcribe_mix(audio: DecodedAudio, settings: Settings, report: Callable[[f
     phrases = split_phrases([w for seg in segments for w in seg.words])
     if not phrases:
         return [], language, ""
+    if settings.num_speakers == 1:  # nothing to separate: no voice embeddings at all
+        return phrases_to_turns(phrases, [0] * len(phrases)), language, "one speaker (num_speakers = 1)"
     embeddings = embed_phrases(audio.mono, phrases)
     durations = np.array([p.seconds for p in phrases])
     speaker_of, speaker_method = cluster_speakers(embeddings, durations, settings.num_speakers)
