@@ -4,6 +4,7 @@ Layout (inside the interview folder):
 
     jtbd-results/
       manifest.json                 content hashes and stage keys, so re-runs redo only what changed
+      manifest.journal              keys of steps finished since manifest.json was last written (folded in at the end)
       run.log                       details of failures (tracebacks never reach the terminal)
       interviews/<id>/transcript.auto.json  the transcript as transcribed or imported (speaker roles guessed)
       interviews/<id>/transcript.json       the same with the roles from jtbd.toml/roles.json applied:
@@ -130,7 +131,10 @@ class Workspace:
         self.folder = Path(folder).resolve()
         self.root = Path(out).resolve() if out else self.folder / OUTPUT_DIR_NAME
         self.manifest_path = self.root / "manifest.json"
+        self.journal_path = self.root / "manifest.journal"
         self.log_path = self.root / "run.log"
+        self._entries: dict | None = None  # the manifest as last read or written here
+        self._stamp: tuple = ()  # what the files looked like then
 
     # paths -----------------------------------------------------------------
     def interview_dir(self, interview_id: str) -> Path:
@@ -239,11 +243,44 @@ class Workspace:
         return path
 
     # manifest: stage keys ----------------------------------------------------
+    # manifest.json holds every finished step's key; each new key is first appended to
+    # manifest.journal (one JSON line) and folded into manifest.json once the journal outgrows it and
+    # when the run ends. Rewriting the whole manifest per step made a 10,000-interview run quadratic. A line cut
+    # short by a kill is ignored: that step is redone, as if it had not finished.
+    JOURNAL_FOLD_BYTES = 256 * 1024
+
+    def _files_stamp(self) -> tuple:
+        def stat(path: Path):
+            try:
+                st = path.stat()
+                return st.st_mtime_ns, st.st_size
+            except OSError:
+                return None
+        return stat(self.manifest_path), stat(self.journal_path)
+
     def _manifest(self) -> dict:
+        stamp = self._files_stamp()
+        if self._entries is None or stamp != self._stamp:
+            self._entries, self._stamp = self._read_manifest(), stamp
+        return self._entries
+
+    def _read_manifest(self) -> dict:
         try:
-            return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            entries = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            entries = entries if isinstance(entries, dict) else {}
         except (OSError, ValueError):
-            return {}
+            entries = {}
+        try:
+            lines = self.journal_path.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            lines = []
+        for line in lines:
+            try:
+                interview_id, stage, key = json.loads(line)
+            except (ValueError, TypeError):
+                continue
+            entries.setdefault(interview_id, {})[stage] = key
+        return entries
 
     def stage_key(self, interview_id: str, stage: str) -> str | None:
         return self._manifest().get(interview_id, {}).get(stage)
@@ -252,9 +289,26 @@ class Workspace:
         return output.is_file() and self.stage_key(interview_id, stage) == key
 
     def mark_done(self, interview_id: str, stage: str, key: str) -> None:
-        manifest = self._manifest()
-        manifest.setdefault(interview_id, {})[stage] = key
-        write_text_atomic(self.manifest_path, json.dumps(manifest, indent=2, sort_keys=True))
+        entries = self._manifest()
+        entries.setdefault(interview_id, {})[stage] = key
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.journal_path, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps([interview_id, stage, key]) + "\n")
+        self._stamp = self._files_stamp()
+        manifest, journal = self._stamp
+        # folded once the journal outgrows the manifest: each byte is rewritten a bounded number of times
+        if journal and journal[1] > max(self.JOURNAL_FOLD_BYTES, manifest[1] if manifest else 0):
+            self.fold_journal()
+
+    def fold_journal(self) -> None:
+        """manifest.json rewritten with every key, then the journal let go (a kill between the two
+        leaves both, which read back the same)."""
+        if not self.journal_path.exists():
+            return
+        entries = self._manifest()
+        write_text_atomic(self.manifest_path, json.dumps(entries, indent=2, sort_keys=True))
+        self.journal_path.unlink(missing_ok=True)
+        self._stamp = self._files_stamp()
 
     # lock ------------------------------------------------------------------
     @contextmanager
@@ -273,6 +327,10 @@ class Workspace:
         try:
             yield
         finally:
+            try:
+                self.fold_journal()
+            except OSError:
+                pass  # the journal still holds the keys: the next run reads them
             fcntl.flock(fh, fcntl.LOCK_UN)
             fh.close()
 

@@ -1,6 +1,8 @@
 """Ingest (finding interviews) and the workspace (atomic writes, the lock, the manifest)."""
 from __future__ import annotations
 
+import json
+
 import hashlib
 import os
 import shutil
@@ -161,8 +163,43 @@ def test_manifest_freshness(tmp_path):
     assert Workspace(tmp_path).stage_key("b", "transcribe") == "k9"  # persisted
     output.unlink()
     assert not ws.is_fresh("a", "transcribe", "k1", output)  # output deleted
+    ws.fold_journal()
     ws.manifest_path.write_text("{broken", encoding="utf-8")
     assert ws.stage_key("a", "transcribe") is None  # a corrupt manifest means redo, not crash
+
+
+def test_manifest_keys_are_appended_then_folded(tmp_path):
+    """Each finished step appends one line; a line cut short by a kill is ignored (that step is
+    redone); the lock's release folds the journal into manifest.json; the bytes written grow
+    linearly with the steps, not quadratically."""
+    ws = Workspace(tmp_path)
+    with ws.lock():
+        ws.mark_done("a", "extract", "k1")
+        ws.mark_done("a", "coach", "k2")
+        assert not ws.manifest_path.exists() and len(ws.journal_path.read_text().splitlines()) == 2
+        with open(ws.journal_path, "a") as fh:
+            fh.write('["b", "extract", "k')  # the driver killed mid-line
+        fresh = Workspace(tmp_path)
+        assert (fresh.stage_key("a", "coach"), fresh.stage_key("b", "extract")) == ("k2", None)
+    assert not ws.journal_path.exists()
+    assert json.loads(ws.manifest_path.read_text()) == {"a": {"extract": "k1", "coach": "k2"}}
+
+    big = Workspace(tmp_path / "big")
+    written = 0
+    real_write = big.fold_journal
+
+    def counting_fold():
+        nonlocal written
+        real_write()
+        written += big.manifest_path.stat().st_size
+    big.fold_journal = counting_fold  # type: ignore[method-assign]
+    steps = 20_000
+    for i in range(steps):
+        big.mark_done(f"interview-{i:05d}", "extract", "k" * 40)
+    assert big.stage_key("interview-00000", "extract") == "k" * 40 and big.stage_key(f"interview-{steps - 1:05d}", "extract")
+    journal = big.journal_path.stat().st_size if big.journal_path.exists() else 0
+    final = len(json.dumps(big._manifest(), indent=2, sort_keys=True))
+    assert written + journal < 6 * final  # rewriting the manifest per step would write ~steps/2 times it
 
 
 def test_source_path_stays_inside_the_folder(tmp_path):
