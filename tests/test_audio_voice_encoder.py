@@ -54,11 +54,15 @@ def windows() -> list[np.ndarray]:
     return found
 
 
-def test_checkpoint_is_read_as_torch_reads_it():
+def test_checkpoint_is_read_as_torch_reads_it(tmp_path):
+    """The wheel's legacy (pre-zip) checkpoint, and the zip format torch.save writes today."""
     torch, encoder = _torch_encoder()
     ours = read_checkpoint(package_dir("resemblyzer") / "pretrained.pt")
+    torch.save({"step": 1, "model_state": encoder.state_dict()}, tmp_path / "zip.pt")
+    zipped = read_checkpoint(tmp_path / "zip.pt")
     for name, tensor in encoder.state_dict().items():
         assert np.array_equal(ours[name], tensor.numpy()), name
+        assert np.array_equal(zipped[name], tensor.numpy()), name
 
 
 @pytest.mark.parametrize("threads", [1, 2])
