@@ -64,6 +64,7 @@ def _has_dangling(tokens) -> bool:
 
 def _clean(text: str) -> str:
     text = _OPENERS.sub("", text.strip()).strip(" ,;:-–—")
+    text = re.sub(r"\bi\b", "I", text)  # typed in lower case ("i have been frustrated"): the pronoun reads as "I" on a card
     text = re.sub(r"\s+", " ", text)
     return text.rstrip(".!?…").strip()
 

@@ -13,9 +13,11 @@ per situation theme, and other participants before a second story from the same 
 from __future__ import annotations
 
 import hashlib
+import re
 
 from schemas import JobStory, StoryPart
 
+from ..grounding import overlap
 from . import language
 from .collect import ClusterInfo, Member
 from .parts import benefit_phrases, situation_phrases, verb_phrases
@@ -64,7 +66,8 @@ def _part(role: str, member: Member | None, phrase: str, fallback: list[Member])
 def story_for(situation: Member, theme: ClusterInfo, own: list[Member], products: list[str]) -> JobStory:
     """The story of one participant's situation, its other parts from their own words only."""
     turn = situation.item.quote.turn
-    wants = _by_turn_distance([m for m in own if m.kind in WANT_KINDS], turn)
+    # the situation's own words are not also what the participant wants (the same sentence typed twice)
+    wants = _by_turn_distance([m for m in own if m.kind in WANT_KINDS and overlap(m.item.quote, situation.item.quote) < 0.5], turn)
     # A part must be the participant's words: one that names the product (which a job story leaves
     # out) is passed over rather than reworded ("have AI's help" is not "have a tool's help").
     def agnostic(read):
@@ -72,7 +75,7 @@ def story_for(situation: Member, theme: ClusterInfo, own: list[Member], products
 
     phrases = agnostic(situation_phrases)(situation.item.quote.text)
     situation_text = phrases[0] if phrases else ""
-    motivation_member, motivation = _first_phrase(wants, agnostic(verb_phrases), set())
+    motivation_member, motivation = _first_phrase(wants, _not_restating(agnostic(verb_phrases), situation_text), set())
     outcome_member, outcome = _first_phrase(wants, agnostic(benefit_phrases), {motivation_member.key} if motivation_member else set())
     if outcome and motivation and outcome.lower() == motivation.lower():
         outcome_member, outcome = None, ""
@@ -91,6 +94,25 @@ def story_for(situation: Member, theme: ClusterInfo, own: list[Member], products
         altitude=_altitude(situation, motivation_member), evidence=theme.cluster.evidence, parts=parts,
         voice=situation.interview_id, source_clusters=[theme.cluster.id],
     )
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z']+", text.lower()) if len(w) > 3}
+
+
+def _not_restating(read, situation: str):
+    """Phrases that say more than the situation: "figure out where the issue was originating with no
+    success" after "I spend days trying to figure out where the issue is originating" is no wish."""
+    said = _content_words(situation)
+
+    def phrases(quote: str) -> list[str]:
+        out = []
+        for p in read(quote):
+            words = _content_words(p)
+            if not words or len(words & said) < 0.6 * len(words):
+                out.append(p)
+        return out
+    return phrases
 
 
 _WEAK_START = ("it", "that", "this", "they", "but", "and", "though", "so")
