@@ -79,7 +79,11 @@ def _subject(token) -> str:
     head = token if token.dep_ not in ("aux", "auxpass") else token.head
     for child in head.children:
         if child.dep_ in ("nsubj", "nsubjpass", "expl"):
-            return child.text.lower()
+            word = child.text.lower()
+            if word in ("who", "that", "which") and head.dep_ == "relcl":
+                # "engineers who were trying" agrees with its noun: "who are trying"
+                return "they" if head.head.tag_ in ("NNS", "NNPS") else "it"
+            return word
     return "it"
 
 

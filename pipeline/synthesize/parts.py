@@ -79,11 +79,11 @@ def situation_phrases(quote: str) -> list[str]:
         subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
         if not subjects or subjects[0].lower_ not in FIRST_PERSON:
             continue
-        if not _finite(tok) or _is_identity(tok):
+        if not _finite(tok) or _is_identity(tok) or _counterfactual(tok):
             continue
         span = _clause_span(tok)
         tokens = [t for t in span if t.i >= subjects[0].i]
-        if not tokens or _has_dangling(tokens[1:]):
+        if not tokens or _has_dangling(tokens[1:]) or _cut_short(tokens):
             continue
         phrase = _clean(doc[tokens[0].i : tokens[-1].i + 1].text)
         phrase = to_present(phrase) if phrase else phrase
@@ -109,7 +109,9 @@ def verb_phrases(quote: str) -> list[str]:
     found: list[tuple[int, str]] = []
     for tok in doc:
         lemma = tok.lemma_.lower()
-        if tok.tag_ != "VB" or lemma in _EMPTY_VERBS or lemma in _VAGUE_VERBS and not any(
+        if tok.tag_ != "VB" or tok.text[:1].isupper() and tok.i > 0:
+            continue  # "so I can do Fly logs": a capital mid-sentence is a name, not the verb
+        if lemma in _EMPTY_VERBS or lemma in _VAGUE_VERBS and not any(
                 c.dep_ in ("dobj", "ccomp", "xcomp", "attr") for c in tok.children):
             continue
         head = tok.head
@@ -129,7 +131,7 @@ def verb_phrases(quote: str) -> list[str]:
             continue  # "my colleagues will utilize AI to help brainstorm": their doing, not the participant's want
         span = _clause_span(tok)
         tokens = [t for t in span if t.i >= tok.i]
-        if _has_dangling(tokens[1:]) or len(tokens) < 2:
+        if _has_dangling(tokens[1:]) or len(tokens) < 2 or _cut_short(tokens):
             continue
         phrase = _TRAILING.sub("", _clean(doc[tok.i : tokens[-1].i + 1].text))
         if phrase and reads_alone(phrase) and not _THEIRS.search(phrase) and not _GENERIC_YOU.search(phrase):
@@ -195,6 +197,22 @@ def _someone_else(verb) -> bool:
 def _is_identity(verb) -> bool:
     """'I'm a math teacher': who they are, not a scene of struggle."""
     return verb.lemma_ == "be" and any(c.dep_ == "attr" and c.pos_ in ("NOUN", "PROPN") for c in verb.children)
+
+
+def _cut_short(tokens) -> bool:
+    """The phrase stops inside a word ('wrangle 100' of 'wrangle 100+ codebases') or its last word
+    leans on a word left out ('the first' of 'the first draft')."""
+    last = tokens[-1]
+    doc = last.doc
+    if last.i + 1 < len(doc) and not last.whitespace_ and not doc[last.i + 1].is_punct:
+        return True
+    return last.pos_ not in ("ADV", "PUNCT", "PART") and last.head.i > last.i and last.head.i not in {t.i for t in tokens}
+
+
+def _counterfactual(verb) -> bool:
+    """'I would have had to pay a photographer': what did not happen is no scene of the struggle."""
+    auxes = [c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    return any(a in ("would", "could", "might", "'d", "should") for a in auxes) and any(a in ("have", "'ve") for a in auxes)
 
 
 def _finite(verb) -> bool:
