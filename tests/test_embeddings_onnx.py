@@ -1,6 +1,6 @@
-"""MiniLM on onnxruntime (an fp32 export of the bundled model) gives the vectors of
-sentence-transformers on torch, so the classifier weights trained on the torch vectors stay
-valid and both backends share one embedding cache name."""
+"""MiniLM on onnxruntime: the fp32 export of the bundled model gives the vectors of
+sentence-transformers on torch (one cache name for both; synthesis clusters on these), and the
+int8-quantised model the classifier reads stays close to them, under its own cache name."""
 from __future__ import annotations
 
 import os
@@ -54,9 +54,25 @@ def test_batching_and_order_do_not_change_a_vector(onnx_encoder):
     assert np.abs(together - alone).max() < 1e-5
 
 
-def test_the_onnx_path_imports_no_torch(onnx_encoder, tmp_path):
-    """Loading time: the ONNX encoder needs neither torch nor sentence-transformers once exported."""
-    code = ("import sys; from pipeline.embeddings import embed_minilm; embed_minilm(['It took me hours every week.']); "
+def test_int8_vectors_stay_close_to_fp32_under_their_own_name(onnx_encoder):
+    if not E.minilm_int8_available():
+        pytest.skip("the onnx package (to quantise) is not installed")
+    texts = real_sentences(2)
+    int8 = E.embed_minilm(texts, int8=True)
+    fp32 = E.embed_minilm(texts)
+    cos = (int8 * fp32).sum(axis=1)
+    assert cos.mean() > 0.98 and cos.min() > 0.93, (cos.mean(), cos.min())
+    assert E.minilm_encoder_name(True) == E.MINILM_INT8_NAME != E.minilm_encoder_name(False) == E.MINILM_NAME
+    assert np.abs(int8 - fp32).max() > 1e-3  # really another model: never mixed in one cache
+
+
+@pytest.mark.parametrize("int8", [False, True])
+def test_the_onnx_path_imports_no_torch(onnx_encoder, int8):
+    """Loading time: the ONNX encoders need neither torch nor sentence-transformers once exported."""
+    if int8 and not E.minilm_int8_available():
+        pytest.skip("the onnx package (to quantise) is not installed")
+    E.embed_minilm(["made once"], int8=int8)
+    code = (f"import sys; from pipeline.embeddings import embed_minilm; embed_minilm(['It took me hours every week.'], int8={int8}); "
             "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
                          env={**os.environ, "JTBD_CACHE_DIR": str(E.model_cache_dir().parent)})

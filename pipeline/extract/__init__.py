@@ -81,14 +81,17 @@ def fallback_warning(extraction: Extraction) -> str | None:
 
 
 def extraction_fingerprint(settings: Settings) -> str:
-    """Everything that changes an extraction: the extractor, its rule data files, weights, prompts and model."""
+    """Everything that changes an extraction: the extractor, its rule data files, weights, the
+    MiniLM vectors the classifier reads (int8 or fp32), prompts and model."""
     from .classifier import weights_fingerprint
     from .rules import RULES_VERSION
 
     kind = chosen_extractor(settings)
     if kind == "rules":
         return f"rules-{RULES_VERSION}"
-    offline = f"classifier-{RULES_VERSION}-{weights_fingerprint()}"
+    from .features import encoder_name
+
+    offline = f"classifier-{RULES_VERSION}-{weights_fingerprint()}-{encoder_name()}"
     if kind == "classifier":
         return offline
     from .llm import llm_fingerprint

@@ -14,11 +14,12 @@ import numpy as np
 
 from schemas import FORCE_TYPES, INTERVIEW_KINDS, STAGES
 
-from ..embeddings import embed_minilm
+from ..embeddings import embed_minilm, minilm_encoder_name
 from .rules_forces import _applies, _typed, is_hypothetical, is_negated
 from .units import Unit
 
-FEATURES_VERSION = "3"
+FEATURES_VERSION = "4"  # 4: MiniLM int8 (ONNX) vectors
+INT8 = True  # the classifier reads int8-quantised MiniLM vectors (embeddings.embed_minilm)
 _FIRST = {"i", "we", "me", "us", "my", "our", "myself", "ourselves"}
 _OTHERS = {"he", "she", "they", "them", "people", "students", "colleagues", "clients", "customers",
            "everyone", "others", "kids", "team", "users", "someone", "somebody", "folks", "artists"}
@@ -102,12 +103,17 @@ class UnitMatrix:
         return np.hstack([self.said, self.asked, self.hand[:, -1:], context]).astype(np.float32)
 
 
+def encoder_name() -> str:
+    """The MiniLM vectors the features are made of here (int8 ONNX, or fp32 where int8 cannot be had)."""
+    return minilm_encoder_name(INT8)
+
+
 def unit_matrix(units: list[Unit], cache_dir: Path | None = None) -> UnitMatrix:
     n = len(units)
     said = [u.text for u in units]
     answers = [f"Q: {u.question[-200:]} A: {u.text}" for u in units]
     questions = [u.question or "(no question)" for u in units]
-    rows = embed_minilm(said + answers + questions, cache_dir)  # one call: batched by length, repeats encoded once
+    rows = embed_minilm(said + answers + questions, cache_dir, int8=INT8)  # one call: batched by length, repeats encoded once
     hand = np.asarray([hand_features(u) for u in units], dtype=np.float32).reshape(n, len(HAND_FEATURES))
     return UnitMatrix(said=rows[:n], asked=rows[2 * n:], hand=hand, answer=rows[n : 2 * n])
 

@@ -18,7 +18,7 @@ from schemas import FORCE_TYPES, STAGES
 
 from ..labelled import Labelled, locate_gold
 from .classifier import NONE, ForceModel, Linear
-from .features import FEATURES_VERSION, stage_context, unit_matrix
+from .features import FEATURES_VERSION, encoder_name, stage_context, unit_matrix
 from .story_kind import story_kind
 from .units import Unit, build_units
 
@@ -128,7 +128,7 @@ def train(data: list[InterviewData], params: dict | None = None, seed: int = 0, 
         force=fit_force(data, params, seed),
         stage=fit_stage(data, params, seed),
         thresholds={},
-        meta={"version": MODEL_VERSION, "features": FEATURES_VERSION, "seed": seed, "params": params,
+        meta={"version": MODEL_VERSION, "features": FEATURES_VERSION, "encoder": encoder_name(), "seed": seed, "params": params,
               "interviews": len(data), "units": sum(len(d.units) for d in data),
               "forces": sum(lab != NONE for d in data for lab in d.labels), **(meta or {})},
     )
